@@ -1,0 +1,9 @@
+using Patchbay.Sdk;
+
+namespace Patchbay.Sdk.Tests;
+
+public class SdkInfoTests
+{
+    [Fact]
+    public void Version_IsSemver() => Assert.Matches(@"^\d+\.\d+\.\d+$", SdkInfo.Version);
+}
