@@ -12,11 +12,6 @@ if [ -f package.json ] && [ ! -x node_modules/.bin/azurite-table ]; then
   npm ci --no-audit --no-fund --loglevel=error || { echo "npm ci failed"; echo "0 passed, 1 failed"; exit 1; }
 fi
 
-# Bicep: build and lint every file with the bicep binary from the NuGet package (warnings fail).
-if [ -d infra ] && [ -f eng/bicep-lint.sh ]; then
-  if ! bash eng/bicep-lint.sh; then echo "bicep lint failed"; echo "0 passed, 1 failed"; exit 1; fi
-fi
-
 if ! dotnet build Patchbay.slnx -c Release -warnaserror -nologo -v:q; then
   echo "build failed"; echo "0 passed, 1 failed"; exit 1
 fi
