@@ -1,0 +1,93 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace Patchbay.Sdk;
+
+/// <summary>What an action handler returns: <see cref="ActionResult"/> or <see cref="ActionError"/>.</summary>
+public abstract record ActionOutcome
+{
+    private protected ActionOutcome() { }
+
+    /// <summary>Cost of the call in US dollars, for connectors with <c>supports_billing</c>.</summary>
+    public decimal? CostUsd { get; init; }
+}
+
+/// <summary>A successful action: <see cref="Data"/> is validated against <c>output_schema</c>.</summary>
+/// <example><code>return ActionResult.From(new { items, count = items.Count });</code></example>
+public sealed record ActionResult(JsonElement Data) : ActionOutcome
+{
+    /// <summary>Serializes <paramref name="value"/> (snake_case, nulls left out) as the result data.</summary>
+    public static ActionResult From<T>(T value, decimal? costUsd = null) =>
+        new(JsonSerializer.SerializeToElement(value, ConnectorJson.Options)) { CostUsd = costUsd };
+}
+
+/// <summary>An expected failure (not found, quota exceeded): skips output validation and reaches the caller as an error result.</summary>
+public sealed record ActionError(string Message) : ActionOutcome;
+
+/// <summary>The account behind a set of credentials; every field optional.</summary>
+public sealed record ConnectedAccountInfo
+{
+    /// <summary>The account's email.</summary>
+    public string? Email { get; init; }
+
+    /// <summary>First name.</summary>
+    public string? FirstName { get; init; }
+
+    /// <summary>Last name.</summary>
+    public string? LastName { get; init; }
+
+    /// <summary>Login or handle.</summary>
+    public string? Username { get; init; }
+
+    /// <summary>The service's id for the account.</summary>
+    public string? UserId { get; init; }
+
+    /// <summary>Avatar image URL.</summary>
+    public string? AvatarUrl { get; init; }
+
+    /// <summary>Organization or workspace.</summary>
+    public string? Organization { get; init; }
+}
+
+/// <summary>One record from a poll: a stable <see cref="Id"/> (string or number) and its <see cref="Data"/>.</summary>
+public sealed record PollRecord
+{
+    /// <summary>Creates a record with a string id.</summary>
+    public PollRecord(string id, JsonElement data) : this(JsonSerializer.SerializeToElement(id), data) { }
+
+    /// <summary>Creates a record with a numeric id.</summary>
+    public PollRecord(long id, JsonElement data) : this(JsonSerializer.SerializeToElement(id), data) { }
+
+    /// <summary>Creates a record from raw JSON values; the SDK checks the id is a string or number.</summary>
+    [JsonConstructor]
+    public PollRecord(JsonElement id, JsonElement data)
+    {
+        Id = id;
+        Data = data;
+    }
+
+    /// <summary>The record id as JSON (string or number).</summary>
+    public JsonElement Id { get; }
+
+    /// <summary>The record data.</summary>
+    public JsonElement Data { get; }
+
+    /// <summary>The id as text (a number's JSON text), used for de-duplication.</summary>
+    [JsonIgnore]
+    public string Key => Id.ValueKind == JsonValueKind.String ? Id.GetString()! : Id.GetRawText();
+
+    /// <summary>Serializes <paramref name="data"/> (snake_case) into a record.</summary>
+    public static PollRecord From<T>(string id, T data) => new(id, JsonSerializer.SerializeToElement(data, ConnectorJson.Options));
+}
+
+/// <summary>The JSON settings connectors share: snake_case names, nulls left out when writing.</summary>
+public static class ConnectorJson
+{
+    /// <summary>snake_case, case-insensitive reads, nulls skipped on write, numbers readable from strings.</summary>
+    public static JsonSerializerOptions Options { get; } = new(JsonSerializerDefaults.Web)
+    {
+        PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
+        DictionaryKeyPolicy = null,
+        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+    };
+}
