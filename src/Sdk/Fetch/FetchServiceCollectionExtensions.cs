@@ -26,7 +26,7 @@ public static class FetchServiceCollectionExtensions
             options.Configure(configure);
         }
 
-        options.Validate(o => o.GetValidationErrors().Count == 0, "Invalid FetchOptions: call FetchOptions.Validate() for the details.");
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<FetchOptions>, FetchOptionsValidator>());
         options.ValidateOnStart();
 
         services.AddHttpClient(FetchConstants.HttpClientName)
@@ -40,5 +40,15 @@ public static class FetchServiceCollectionExtensions
             sp.GetService<TimeProvider>(),
             sp.GetService<ILoggerFactory>()?.CreateLogger<FetchClient>()));
         return services;
+    }
+}
+
+/// <summary>Reports every invalid <see cref="FetchOptions"/> value at once, as <see cref="FetchOptions.Validate"/> does.</summary>
+internal sealed class FetchOptionsValidator : IValidateOptions<FetchOptions>
+{
+    public ValidateOptionsResult Validate(string? name, FetchOptions options)
+    {
+        IReadOnlyList<string> errors = options.GetValidationErrors();
+        return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
     }
 }

@@ -2,6 +2,7 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
 using Patchbay.Sdk.Fetch;
 
 namespace Patchbay.Sdk.Tests.Fetch;
@@ -147,5 +148,27 @@ public class FetchClientRequestTests(LoopbackServers servers)
         Assert.Equal(404, error.Status);
         Assert.Equal("no such item", error.ResponseMessage);
         Assert.Equal("no such item", error.ResponseData.GetString());
+    }
+
+    [Fact]
+    public async Task AddPatchbayFetch_FactoryClient_SendsThroughTheGuardedHandler()
+    {
+        string route = OkRoute();
+        var services = new ServiceCollection();
+        services.AddPatchbayFetch(o => o.AllowPrivateNetworks = true);
+        using ServiceProvider provider = services.BuildServiceProvider();
+        ConnectorContext context = FetchTestClients.Context(provider.GetRequiredService<FetchClient>());
+
+        FetchResponse response = await context.FetchAsync(Server.Url(route));
+
+        Assert.Equal("ok", response.Data.GetString());
+        await Assert.ThrowsAsync<FetchBlockedException>(() => context.FetchAsync("http://169.254.169.254/"));
+
+        var guarded = new ServiceCollection();
+        guarded.AddPatchbayFetch();
+        using ServiceProvider guardedProvider = guarded.BuildServiceProvider();
+        await Assert.ThrowsAsync<FetchBlockedException>(() =>
+            FetchTestClients.Context(guardedProvider.GetRequiredService<FetchClient>()).FetchAsync($"http://localhost:{Server.Port}{route}"));
+        Assert.Single(Server.Seen(route));
     }
 }

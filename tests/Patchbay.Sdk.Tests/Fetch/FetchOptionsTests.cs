@@ -65,4 +65,21 @@ public class FetchOptionsTests
         Assert.Same(client, provider.GetRequiredService<FetchClient>());
         Assert.Equal(2, client.Options.MaxRetries);
     }
+
+    [Fact]
+    public void AddPatchbayFetch_InvalidOptions_FailValidationListingEveryProblem()
+    {
+        var services = new ServiceCollection();
+        services.AddPatchbayFetch(o =>
+        {
+            o.MaxRetries = -1;
+            o.MaxRedirects = 99;
+        });
+        using ServiceProvider provider = services.BuildServiceProvider();
+
+        var error = Assert.Throws<Microsoft.Extensions.Options.OptionsValidationException>(
+            () => provider.GetRequiredService<Microsoft.Extensions.Options.IOptions<FetchOptions>>().Value);
+
+        Assert.Equal(2, error.Failures.Count());
+    }
 }
