@@ -5,7 +5,7 @@
 // See infra/README.md for every module and parameter.
 targetScope = 'resourceGroup'
 
-@description('Prefix for every resource name; names end in a suffix unique to the resource group.')
+@description('Prefix for every resource name: lowercase letters and digits, optionally one hyphen between them. Names end in a suffix unique to the resource group.')
 @minLength(2)
 @maxLength(10)
 param namePrefix string = 'patchbay'
