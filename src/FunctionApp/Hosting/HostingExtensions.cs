@@ -15,6 +15,7 @@ public static class HostingExtensions
 {
     public const string InvocationIdHeader = "X-Azure-Functions-InvocationId";
     private const string InvocationItem = "Patchbay.InvocationId";
+    private const string DocsKeyCookie = "patchbay-docs-key";
 
     /// <summary>Whether the Functions host started the app (it sets FUNCTIONS_CUSTOMHANDLER_PORT).</summary>
     public static bool IsUnderFunctionsHost(IConfiguration configuration) => !string.IsNullOrEmpty(configuration[SettingNames.CustomHandlerPort]);
@@ -119,10 +120,17 @@ public static class HostingExtensions
             return;
         }
 
-        string? presented = context.Request.Headers["x-functions-key"].FirstOrDefault() ?? context.Request.Query["code"].FirstOrDefault();
+        string? fromQuery = context.Request.Query["code"].FirstOrDefault();
+        string? presented = context.Request.Headers["x-functions-key"].FirstOrDefault() ?? fromQuery ?? context.Request.Cookies[DocsKeyCookie];
         IReadOnlyList<string> keys = context.RequestServices.GetRequiredService<IOptions<PatchbayOptions>>().Value.ApiKeyList;
         if (presented is not null && keys.Any(key => FixedTimeEquals(key, presented)))
         {
+            // A browser opening /api/docs?code=... keeps the key for the page's own requests (the OpenAPI document).
+            if (fromQuery is not null && path.StartsWithSegments("/api/docs", StringComparison.OrdinalIgnoreCase))
+            {
+                context.Response.Cookies.Append(DocsKeyCookie, fromQuery, new CookieOptions { HttpOnly = true, SameSite = SameSiteMode.Strict, Path = "/api", IsEssential = true });
+            }
+
             await next(context);
             return;
         }

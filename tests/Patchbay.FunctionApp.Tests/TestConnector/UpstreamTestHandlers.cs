@@ -9,7 +9,8 @@ public sealed class GetThing : ActionHandler
     public override async Task<ActionOutcome> ExecuteAsync(JsonElement inputs, ConnectorContext context, CancellationToken cancellationToken)
     {
         string url = inputs.GetProperty("base_url").GetString()!.TrimEnd('/') + inputs.GetProperty("path").GetString();
-        FetchResponse response = await context.FetchAsync(url, query: new Dictionary<string, object?> { ["limit"] = inputs.GetProperty("limit").GetInt32() }, cancellationToken: cancellationToken);
+        TimeSpan? timeout = inputs.TryGetProperty("timeout_ms", out JsonElement ms) ? TimeSpan.FromMilliseconds(ms.GetInt32()) : null;
+        FetchResponse response = await context.FetchAsync(url, query: new Dictionary<string, object?> { ["limit"] = inputs.GetProperty("limit").GetInt32() }, timeout: timeout, cancellationToken: cancellationToken);
         context.Logger.LogThing(url);
         return ActionResult.From(new { status = response.Status, body = response.Data });
     }
