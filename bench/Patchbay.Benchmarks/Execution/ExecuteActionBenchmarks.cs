@@ -16,11 +16,9 @@ public class ExecuteActionBenchmarks
 
     internal const string Instance = """{"email":"ada@example.com","name":"Ada","limit":25,"status":"active","tags":["a","b","c"],"score":9.5,"owner":{"id":"u1","team":"core"},"archived":false}""";
 
-    private static readonly string Manifest = $$$"""
-        {"name":"bench","version":"1.0.0","description":"benchmark connector",
-         "auth":{"type":"custom","fields":{"type":"object","required":["api_key"],"properties":{"api_key":{"type":"string","minLength":8}}}},
-         "actions":{"echo":{"description":"returns its inputs","input_schema":{{{Schema}}},"output_schema":{{{Schema}}}}}}
-        """;
+    private static readonly string Manifest =
+        """{"name":"bench","version":"1.0.0","description":"benchmark connector","auth":{"type":"custom","fields":{"type":"object","required":["api_key"],"properties":{"api_key":{"type":"string","minLength":8}}}},"actions":{"echo":{"description":"returns its inputs","input_schema":"""
+        + Schema + ""","output_schema":""" + Schema + "}}}";
 
     private Connector _connector = null!;
     private ConnectorContext _context = null!;
