@@ -16,6 +16,7 @@ internal static class FormatChecks
         ["email"] = new Format(v => IsEmail(v, international: false)),
         ["idn-email"] = new Format(v => IsEmail(v, international: true)),
         ["hostname"] = new Format(IsHostname),
+        ["idn-hostname"] = new Format(IsIdnHostname),
         ["ipv4"] = new Format(IsIPv4),
         ["ipv6"] = new Format(IsIPv6),
         ["uri"] = new Format(v => UriSyntax.IsValid(v, absolute: true, international: false)),
@@ -234,6 +235,19 @@ internal static class FormatChecks
         }
 
         return true;
+    }
+
+    private static bool IsIdnHostname(ReadOnlySpan<char> v)
+    {
+        try
+        {
+            string ascii = Idn.GetAscii(v.ToString());
+            return IsHostname(ascii);
+        }
+        catch (ArgumentException)
+        {
+            return false;
+        }
     }
 
     /// <summary>The IDNA2008 contextual rules (RFC 5892 appendix A) and exceptions that ICU's decoding does not check.</summary>
