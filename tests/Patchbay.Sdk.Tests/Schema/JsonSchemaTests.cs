@@ -267,6 +267,13 @@ public class JsonSchemaTests
     }
 
     [Fact]
+    public void Parse_InvalidOptions_OneMessageWithEveryProblem()
+    {
+        ArgumentException ex = Assert.Throws<ArgumentException>(() => JsonSchema.Parse("{}", new JsonSchemaOptions { MaxSchemaDepth = 0, MaxInstanceDepth = -1 }));
+        Assert.StartsWith("Invalid JsonSchemaOptions: MaxSchemaDepth must be at least 1, not 0; MaxInstanceDepth must be at least 1, not -1.", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Options_Defaults()
     {
         var options = new JsonSchemaOptions();
