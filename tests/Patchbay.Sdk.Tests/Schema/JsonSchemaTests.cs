@@ -253,6 +253,36 @@ public class JsonSchemaTests
     }
 
     [Fact]
+    public void Validate_ValidInstanceWithRegexFormatsAndRefs_AllocatesNothing()
+    {
+        var schema = JsonSchema.Parse("""
+            {"definitions":{"id":{"type":"string","pattern":"^[a-z]+-\\d+$"}},
+             "type":"object","required":["id"],
+             "properties":{"id":{"$ref":"#/definitions/id"},"at":{"format":"date-time"},"ip":{"format":"ipv6"},"site":{"format":"uri"},
+               "mixed":{"enum":[1,{"a":[true,null]},"x"]},"n":{"multipleOf":0.25,"maximum":1e3},"list":{"uniqueItems":true,"contains":{"const":2}},
+               "choice":{"oneOf":[{"type":"string"},{"type":"number"}]},"when":{"if":{"minimum":10},"then":{"multipleOf":5},"else":{"not":{"const":3}}}},
+             "patternProperties":{"^x-":{"type":"string","minLength":2}},
+             "dependencies":{"at":["id"],"ip":{"required":["id"]}}}
+            """);
+        JsonElement instance = Json("""
+            {"id":"abc-42","at":"2024-02-29T23:59:60Z","ip":"::ffff:10.0.0.1","site":"https://example.com/a?b#c",
+             "mixed":{"a":[true,null]},"n":2.75,"list":[1,2,3,1.5],"choice":"s","when":15,"x-extra":"ok"}
+            """);
+        for (int i = 0; i < 10; i++)
+        {
+            Assert.True(schema.Validate(instance).IsValid, string.Join("; ", schema.Validate(instance).Errors));
+        }
+
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        for (int i = 0; i < 100; i++)
+        {
+            schema.Validate(instance);
+        }
+
+        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+    }
+
+    [Fact]
     public void Validate_NumbersAndStrings_Draft7Semantics()
     {
         Assert.True(JsonSchema.Parse("""{"type":"integer"}""").IsValid(Json("1.0")));
