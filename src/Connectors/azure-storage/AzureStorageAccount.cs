@@ -89,7 +89,7 @@ public sealed class AzureStorageAccount
     /// <summary>A blob service client for this account.</summary>
     public BlobServiceClient CreateBlobServiceClient()
     {
-        var options = new BlobClientOptions { Transport = s_transport };
+        var options = new BlobClientOptions { Transport = s_transport, RetryPolicy = StorageNetwork.CreateRetryPolicy() };
         return ConnectionString is not null
             ? new BlobServiceClient(ConnectionString, options)
             : new BlobServiceClient(BlobServiceUri!, Credential!, options);
@@ -98,7 +98,7 @@ public sealed class AzureStorageAccount
     /// <summary>A queue service client for this account.</summary>
     public QueueServiceClient CreateQueueServiceClient(QueueMessageEncoding encoding = QueueMessageEncoding.None)
     {
-        var options = new QueueClientOptions { Transport = s_transport, MessageEncoding = encoding };
+        var options = new QueueClientOptions { Transport = s_transport, RetryPolicy = StorageNetwork.CreateRetryPolicy(), MessageEncoding = encoding };
         return ConnectionString is not null
             ? new QueueServiceClient(ConnectionString, options)
             : new QueueServiceClient(QueueServiceUri!, Credential!, options);

@@ -22,12 +22,28 @@ internal static class AzureStorageErrors
     /// </summary>
     public static Exception ToException(RequestFailedException exception, string? container = null, string? blob = null, string? queue = null)
     {
-        if (exception.Status == 0) return exception;
+        if (StorageNetwork.FindRefusal(exception) is { } refusal) return new FetchBlockedException(refusal.Message, exception);
+        if (exception.Status == 0) return Unreachable(exception);
         string message = Describe(exception, container, blob, queue)
             ?? $"Azure Storage answered {exception.Status} {exception.ErrorCode ?? "(no error code)"}.";
         return exception.Status == 429 || (exception.Status == 503 && exception.ErrorCode == "ServerBusy")
             ? new RateLimitError(TimeSpan.FromSeconds(30), message)
             : new HttpError(exception.Status, message, innerException: exception);
+    }
+
+    /// <summary>Whether the SDK gave up after retrying failures that had no response (it throws them aggregated).</summary>
+    public static bool IsUnreachable(AggregateException exception) =>
+        exception.InnerExceptions.Count > 0 && exception.InnerExceptions.All(static e => e is RequestFailedException { Status: 0 });
+
+    /// <summary>
+    /// No response came back (DNS, connect or TLS failure, after the SDK's retries): an
+    /// <see cref="HttpRequestException"/>, which the platform answers as an unreachable upstream (502), not a bug.
+    /// </summary>
+    public static Exception Unreachable(Exception exception)
+    {
+        Exception last = exception is AggregateException aggregate ? aggregate.InnerExceptions[^1] : exception;
+        if (StorageNetwork.FindRefusal(last) is { } refusal) return new FetchBlockedException(refusal.Message, exception);
+        return new HttpRequestException($"Azure Storage could not be reached: {last.Message}", exception);
     }
 
     private static string? Describe(RequestFailedException exception, string? container, string? blob, string? queue) =>

@@ -53,6 +53,10 @@ public sealed class DownloadBlob : ActionHandler<DownloadBlob.Inputs>
         {
             return AzureStorageErrors.ToActionError(ex, inputs.Container, inputs.Name) ?? throw AzureStorageErrors.ToException(ex, inputs.Container, inputs.Name);
         }
+        catch (AggregateException ex) when (AzureStorageErrors.IsUnreachable(ex))
+        {
+            throw AzureStorageErrors.Unreachable(ex);
+        }
     }
 
     private static ActionError TooLarge(Inputs inputs, long size) =>

@@ -39,6 +39,10 @@ public sealed class ListBlobs : ActionHandler<ListBlobs.Inputs>
         {
             return AzureStorageErrors.ToActionError(ex, inputs.Container) ?? throw AzureStorageErrors.ToException(ex, inputs.Container);
         }
+        catch (AggregateException ex) when (AzureStorageErrors.IsUnreachable(ex))
+        {
+            throw AzureStorageErrors.Unreachable(ex);
+        }
     }
 }
 

@@ -50,6 +50,10 @@ public sealed class NewBlobs : PollingTriggerHandler
         {
             throw AzureStorageErrors.ToException(ex, container);
         }
+        catch (AggregateException ex) when (AzureStorageErrors.IsUnreachable(ex))
+        {
+            throw AzureStorageErrors.Unreachable(ex);
+        }
 
         IEnumerable<BlobItem> ordered = found.OrderBy(static b => b.Properties.LastModified).ThenBy(static b => b.Name, StringComparer.Ordinal);
         if (since is null) ordered = ordered.Take(FirstPollLimit);

@@ -39,5 +39,9 @@ public sealed class SendQueueMessage : ActionHandler<SendQueueMessage.Inputs>
         {
             return AzureStorageErrors.ToActionError(ex, queue: inputs.Queue) ?? throw AzureStorageErrors.ToException(ex, queue: inputs.Queue);
         }
+        catch (AggregateException ex) when (AzureStorageErrors.IsUnreachable(ex))
+        {
+            throw AzureStorageErrors.Unreachable(ex);
+        }
     }
 }

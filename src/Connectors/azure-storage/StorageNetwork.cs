@@ -1,5 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
+using Azure.Core;
+using Azure.Core.Pipeline;
 
 namespace Patchbay.Connectors.AzureStorage;
 
@@ -22,6 +24,20 @@ internal static class StorageNetwork
         Timeout = Timeout.InfiniteTimeSpan,
     };
 
+    /// <summary>The Azure Storage SDK's default retries (5, exponential from 0.8 s), except that a refusal is final.</summary>
+    public static RetryPolicy CreateRetryPolicy() => new RefusalAwareRetryPolicy();
+
+    /// <summary>The refusal behind an SDK exception, if the guard caused it.</summary>
+    public static StorageNetworkRefusedException? FindRefusal(Exception? exception)
+    {
+        for (Exception? e = exception; e is not null; e = e.InnerException)
+        {
+            if (e is StorageNetworkRefusedException refusal) return refusal;
+        }
+
+        return null;
+    }
+
     public static bool IsRefused(IPAddress address)
     {
         if (address.IsIPv4MappedToIPv6) address = address.MapToIPv4();
@@ -43,7 +59,7 @@ internal static class StorageNetwork
         IPAddress[] allowed = Array.FindAll(resolved, static a => !IsRefused(a));
         if (allowed.Length == 0)
         {
-            throw new HttpRequestException($"Refused to connect to {endpoint.Host}: it resolves only to link-local addresses, which connectors may not reach.");
+            throw new StorageNetworkRefusedException($"Refused to connect to {endpoint.Host}: it resolves only to link-local addresses, which connectors may not reach.");
         }
 
         var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
@@ -58,4 +74,16 @@ internal static class StorageNetwork
             throw;
         }
     }
+}
+
+/// <summary>The guard refused an address; not retried, and reported like FetchAsync's refusals.</summary>
+internal sealed class StorageNetworkRefusedException(string message) : IOException(message);
+
+internal sealed class RefusalAwareRetryPolicy() : RetryPolicy(5, DelayStrategy.CreateExponentialDelayStrategy(TimeSpan.FromSeconds(0.8), TimeSpan.FromMinutes(1)))
+{
+    protected override bool ShouldRetry(HttpMessage message, Exception? exception) =>
+        StorageNetwork.FindRefusal(exception) is null && base.ShouldRetry(message, exception);
+
+    protected override ValueTask<bool> ShouldRetryAsync(HttpMessage message, Exception? exception) =>
+        StorageNetwork.FindRefusal(exception) is null ? base.ShouldRetryAsync(message, exception) : ValueTask.FromResult(false);
 }

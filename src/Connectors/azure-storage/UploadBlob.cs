@@ -49,5 +49,9 @@ public sealed class UploadBlob : ActionHandler<UploadBlob.Inputs>
         {
             return AzureStorageErrors.ToActionError(ex, inputs.Container, inputs.Name) ?? throw AzureStorageErrors.ToException(ex, inputs.Container, inputs.Name);
         }
+        catch (AggregateException ex) when (AzureStorageErrors.IsUnreachable(ex))
+        {
+            throw AzureStorageErrors.Unreachable(ex);
+        }
     }
 }

@@ -7,6 +7,8 @@ namespace Patchbay.Connectors.AzureStorage.Tests;
 [Collection(AzuriteCollection.Name)]
 public sealed class ListBlobsTests(AzuriteFixture azurite) : AzureStorageTestBase(azurite)
 {
+    private readonly AzuriteFixture _azurite = azurite;
+
     [Fact]
     public async Task ListBlobs_ReturnsNameSizeContentTypeLastModifiedAndEtag()
     {
@@ -82,5 +84,18 @@ public sealed class ListBlobsTests(AzuriteFixture azurite) : AzureStorageTestBas
         string message = ErrorMessage(await RunAsync("list_blobs", new { container = "no-such-container" }));
 
         Assert.Equal("Container 'no-such-container' does not exist in this storage account.", message);
+    }
+
+    [Fact]
+    public async Task ListBlobs_WrongAccountKey_IsAnActionErrorSayingTheCredentialsLackAccess()
+    {
+        BlobContainerClient container = await NewContainerAsync();
+        string wrongKey = System.Text.RegularExpressions.Regex.Replace(_azurite.ConnectionString, "AccountKey=[^;]+", "AccountKey=" + Convert.ToBase64String(new byte[64]));
+
+        var result = await Host.ExecuteActionAsync("list_blobs", new { container = container.Name }, new { connection_string = wrongKey }, Ct);
+
+        string message = ErrorMessage(result);
+        Assert.StartsWith($"The credentials lack access to container '{container.Name}' (Azure Storage answered 403", message, StringComparison.Ordinal);
+        Assert.DoesNotContain(Convert.ToBase64String(new byte[64]), result.ToJson(), StringComparison.Ordinal);
     }
 }

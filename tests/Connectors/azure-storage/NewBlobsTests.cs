@@ -66,10 +66,10 @@ public sealed class NewBlobsTests(AzuriteFixture azurite) : AzureStorageTestBase
     public async Task Poll_ReuploadedBlob_IsANewRecordWithANewId()
     {
         BlobContainerClient container = await NewContainerAsync();
-        await UploadAsync(container, "report.csv", "v1");
+        BlobProperties first = await UploadAsync(container, "report.csv", "v1");
         string firstId = Assert.Single(await PollAsync(new { container = container.Name }, null)).Key;
-        await Task.Delay(1100, Ct);
-        DateTimeOffset lastPoll = DateTimeOffset.UtcNow.AddMilliseconds(-500);
+        await Task.Delay(1100, Ct); // Last-Modified has one-second resolution
+        DateTimeOffset lastPoll = first.LastModified.AddMilliseconds(500);
 
         BlobProperties second = await UploadAsync(container, "report.csv", "v2");
         PollRecord record = Assert.Single(await PollAsync(new { container = container.Name, lookback_seconds = 0 }, lastPoll));
