@@ -53,7 +53,10 @@ public class ActionsApiTests(PatchbayApp app)
     public async Task Action_BodyOverTheLimit_Is413()
     {
         string big = "{\"inputs\":{\"pad\":\"" + new string('x', 2 * 1024 * 1024) + "\"}}";
-        HttpResponseMessage response = await _client.PostAsync("/api/connectors/upstream-test/actions/get_thing", Http.Raw(big));
+        // Expect: 100-continue lets the server refuse before the 2 MiB are sent, so the answer is never lost to a reset.
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/api/connectors/upstream-test/actions/get_thing") { Content = Http.Raw(big) };
+        request.Headers.ExpectContinue = true;
+        HttpResponseMessage response = await _client.SendAsync(request);
 
         await response.ProblemAsync(413);
     }
