@@ -178,7 +178,7 @@ public static partial class SubscriptionsApi
         }
     }
 
-    private static string CheckWebhookUrl(string url, bool allowPrivateNetworks)
+    internal static string CheckWebhookUrl(string url, bool allowPrivateNetworks)
     {
         if (!Uri.TryCreate(url, UriKind.Absolute, out Uri? uri) || (uri.Scheme != Uri.UriSchemeHttp && uri.Scheme != Uri.UriSchemeHttps) || string.IsNullOrEmpty(uri.Host))
         {
