@@ -252,7 +252,8 @@ public class SubscriptionStore
     {
         if (rows.Count > 99) throw new ArgumentException("A transaction holds at most 100 operations.", nameof(rows));
         state.UpdatedAt = _time.GetUtcNow();
-        var actions = new List<TableTransactionAction>(rows.Count + 1) { new(TableTransactionActionType.UpdateMerge, state.ToEntity(), etag) };
+        // Replace, not merge: a merge leaves properties that are now null (LeaseUntil, NextOutboxAt, PausedReason) as they were.
+        var actions = new List<TableTransactionAction>(rows.Count + 1) { new(TableTransactionActionType.UpdateReplace, state.ToEntity(), etag) };
         actions.AddRange(rows);
         try
         {
