@@ -82,7 +82,7 @@ internal static class PollingTickBench
         builder.AddPatchbay();
         builder.Logging.ClearProviders();
         builder.Services.AddSingleton(new StorageClients(new TableServiceClient(s_connectionString, tableOptions), new QueueServiceClient(s_connectionString)));
-        builder.Services.AddSingleton(new ConnectorRegistration(Connector.FromAssembly(typeof(PollingTickBench).Assembly)));
+        builder.Services.AddSingleton(new ConnectorRegistration(BenchConnector()));
         builder.Services.RemoveAll<TimeProvider>();
         builder.Services.AddSingleton<TimeProvider>(time);
         builder.Services.RemoveAll<FetchClient>();
@@ -121,6 +121,14 @@ internal static class PollingTickBench
     }
 
     private static string s_connectionString = "";
+
+    // Other benchmarks in this assembly register handlers too, so the connector names its own.
+    private static Connector BenchConnector()
+    {
+        using Stream stream = typeof(PollingTickBench).Assembly.GetManifestResourceStream("polling-bench.config.json")!;
+        using var reader = new StreamReader(stream);
+        return Connector.Create(ConnectorManifest.Parse(reader.ReadToEnd(), "bench/Polling/config.json"), [typeof(BenchNoop), typeof(BenchItems)]);
+    }
     private const string AzuriteVersion = "3.37.0";
 
     private static async Task<Process> StartAzuriteAsync()
