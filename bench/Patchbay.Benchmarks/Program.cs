@@ -1,3 +1,11 @@
 using BenchmarkDotNet.Running;
+using Patchbay.Benchmarks.Polling;
 
-BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
+// Load figures that are not micro-benchmarks run as console modes before BenchmarkDotNet.
+if (args.Length > 0 && args[0] == "polling-tick")
+{
+    return await PollingTickBench.RunAsync(args[1..]);
+}
+
+BenchmarkSwitcher.FromAssembly(typeof(PollingTickBench).Assembly).Run(args);
+return 0;

@@ -2,6 +2,8 @@ using Patchbay.FunctionApp.Actions;
 using Patchbay.FunctionApp.Catalog;
 using Patchbay.FunctionApp.Connections;
 using Patchbay.FunctionApp.Hosting;
+using Patchbay.FunctionApp.Polling;
+using Patchbay.FunctionApp.Subscriptions;
 using Patchbay.Sdk;
 using Scalar.AspNetCore;
 
@@ -21,6 +23,8 @@ app.MapScalarApiReference("/api/docs", scalar => scalar.WithTitle("Patchbay API"
 app.MapCatalog();
 app.MapActions();
 app.MapConnections();
+app.MapSubscriptions();
+app.MapPollingTick();
 
 app.Run();
 

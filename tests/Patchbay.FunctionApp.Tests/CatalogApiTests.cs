@@ -51,7 +51,7 @@ public class CatalogApiTests(PatchbayApp app)
         JsonElement test = list.EnumerateArray().Single(c => c.GetProperty("id").GetString() == "upstream-test");
         Assert.Equal("custom", test.GetProperty("auth_type").GetString());
         Assert.Equal(["bad_output", "get_thing"], test.GetProperty("actions").EnumerateArray().Select(a => a.GetString()));
-        Assert.Equal(["items"], test.GetProperty("polling_triggers").EnumerateArray().Select(a => a.GetString()));
+        Assert.Equal(["items", "items_5m"], test.GetProperty("polling_triggers").EnumerateArray().Select(a => a.GetString()));
     }
 
     [Fact]

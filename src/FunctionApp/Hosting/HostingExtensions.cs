@@ -4,7 +4,9 @@ using Microsoft.Extensions.Options;
 using Patchbay.FunctionApp.Actions;
 using Patchbay.FunctionApp.Catalog;
 using Patchbay.FunctionApp.Connections;
+using Patchbay.FunctionApp.Polling;
 using Patchbay.FunctionApp.Storage;
+using Patchbay.FunctionApp.Subscriptions;
 using Patchbay.Sdk;
 using Patchbay.Sdk.Fetch;
 
@@ -73,6 +75,11 @@ public static class HostingExtensions
             sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<ILoggerFactory>().CreateLogger("Patchbay.Fetch")));
         services.AddSingleton<ActionInvoker>();
+        services.AddSingleton<SubscriptionStore>();
+        services.AddSingleton<DeliverySender>();
+        services.AddSingleton<PollerFaults>();
+        services.AddSingleton<Poller>();
+        services.AddHostedService<PollingScheduler>();
         return builder;
     }
 

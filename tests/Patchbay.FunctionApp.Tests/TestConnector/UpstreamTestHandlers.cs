@@ -33,6 +33,13 @@ public sealed class Items : PollingTriggerHandler
     }
 }
 
+[PollingTrigger("items_5m")]
+public sealed class ItemsEveryFiveMinutes : PollingTriggerHandler
+{
+    public override Task<IReadOnlyList<PollRecord>> PollAsync(JsonElement inputs, DateTimeOffset? lastPollTs, ConnectorContext context, CancellationToken cancellationToken) =>
+        new Items().PollAsync(inputs, lastPollTs, context, cancellationToken);
+}
+
 [ConnectedAccount]
 public sealed class Account : ConnectedAccountHandler
 {
