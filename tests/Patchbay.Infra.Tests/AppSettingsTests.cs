@@ -1,33 +1,11 @@
 using System.Text.Json;
+using Patchbay.FunctionApp.Hosting;
 
 namespace Patchbay.Infra.Tests;
 
 [Collection(InfraCollection.Name)]
 public class AppSettingsTests(CompiledInfra infra)
 {
-    /// <summary>Set only in Azure: the host's identity-based storage, telemetry and runtime version.</summary>
-    public static readonly IReadOnlySet<string> AzureOnly = new HashSet<string>(StringComparer.Ordinal)
-    {
-        "APPLICATIONINSIGHTS_CONNECTION_STRING",
-        "FUNCTIONS_EXTENSION_VERSION",
-        "AzureWebJobsStorage__credential",
-        "AzureWebJobsStorage__clientId",
-        "AzureWebJobsStorage__blobServiceUri",
-        "AzureWebJobsStorage__queueServiceUri",
-        "AzureWebJobsStorage__tableServiceUri",
-    };
-
-    /// <summary>
-    /// Set only locally: API keys (the Functions host checks function keys in Azure), private
-    /// networks (must stay off in Azure) and the storage connection string (Azure uses the identity).
-    /// </summary>
-    public static readonly IReadOnlySet<string> LocalOnly = new HashSet<string>(StringComparer.Ordinal)
-    {
-        "Patchbay__ApiKeys",
-        "Patchbay__AllowPrivateNetworks",
-        "AzureWebJobsStorage",
-    };
-
     /// <summary>The setting names in local.settings.sample.json's "Values".</summary>
     public static IReadOnlySet<string> LocalSettingNames()
     {
@@ -36,11 +14,21 @@ public class AppSettingsTests(CompiledInfra infra)
     }
 
     [Fact]
-    public void AppSettingNames_AreTheLocalSampleOnes_PlusAzureOnly_MinusLocalOnly()
+    public void AppSettingNames_AreExactlyWhatTheAppAndTheHostRead()
     {
-        var expected = LocalSettingNames().Except(LocalOnly).Concat(AzureOnly).Order(StringComparer.Ordinal);
+        // SettingNames is the app's own list (Patchbay.FunctionApp.Hosting); a test there ties it to what the code binds.
+        var expected = SettingNames.Azure.Concat(SettingNames.HostOnly).Order(StringComparer.Ordinal);
 
         Assert.Equal(expected, infra.Template.AppSettingNames().Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
+    public void LocalSample_HasEverySettingTheAppReadsLocally()
+    {
+        var identityOnly = new[] { SettingNames.StorageCredential, SettingNames.StorageClientId, SettingNames.StorageTableServiceUri, SettingNames.StorageQueueServiceUri, SettingNames.StorageBlobServiceUri };
+        var expected = SettingNames.Azure.Except(identityOnly).Concat(SettingNames.LocalOnly).Append("FUNCTIONS_WORKER_RUNTIME").Order(StringComparer.Ordinal);
+
+        Assert.Equal(expected, LocalSettingNames().Order(StringComparer.Ordinal));
     }
 
     [Fact]
@@ -62,9 +50,11 @@ public class AppSettingsTests(CompiledInfra infra)
 
         Assert.Equal("[parameters('pollingSchedule')]", infra.Template.Resolve(module, settings["PollingSchedule"]).Expression);
         Assert.Equal("0 */1 * * * *", parameters.GetProperty("pollingSchedule").GetProperty("defaultValue").GetString());
-        Assert.Equal(8, parameters.GetProperty("pollingConcurrency").GetProperty("defaultValue").GetInt32());
-        Assert.Equal(1048576, parameters.GetProperty("maxRequestBytes").GetProperty("defaultValue").GetInt32());
-        Assert.Equal(10, parameters.GetProperty("maxConsecutiveFailures").GetProperty("defaultValue").GetInt32());
+        var defaults = new PatchbayOptions();
+        Assert.Equal(SettingNames.DefaultPollingSchedule, parameters.GetProperty("pollingSchedule").GetProperty("defaultValue").GetString());
+        Assert.Equal(defaults.PollingConcurrency, parameters.GetProperty("pollingConcurrency").GetProperty("defaultValue").GetInt32());
+        Assert.Equal(defaults.MaxRequestBytes, parameters.GetProperty("maxRequestBytes").GetProperty("defaultValue").GetInt64());
+        Assert.Equal(defaults.MaxConsecutiveFailures, parameters.GetProperty("maxConsecutiveFailures").GetProperty("defaultValue").GetInt32());
         Assert.Equal("[string(parameters('pollingConcurrency'))]", settings["Patchbay__PollingConcurrency"]);
         Assert.Equal("[string(parameters('maxRequestBytes'))]", settings["Patchbay__MaxRequestBytes"]);
         Assert.Equal("[string(parameters('maxConsecutiveFailures'))]", settings["Patchbay__MaxConsecutiveFailures"]);

@@ -30,7 +30,8 @@ public static class ActionsApi
         Connector target = invoker.GetConnector(connector);
         string? connectionId = RequestBody.OptionalString(body, "connection_id");
         ILogger logger = loggers.CreateLogger("Patchbay.Actions");
-        using IDisposable? scope = logger.BeginScope(new Dictionary<string, object?> { ["Connector"] = connector, ["Action"] = action, ["ConnectionId"] = connectionId });
+        using IDisposable? scope = logger.BeginScope(new LogScope(
+            KeyValuePair.Create("Connector", (object?)connector), KeyValuePair.Create("Action", (object?)action), KeyValuePair.Create("ConnectionId", (object?)connectionId)));
         ConnectorAuth auth = await invoker.ResolveAuthAsync(target, RequestBody.OptionalObject(body, "auth"), connectionId, cancellationToken);
         IntegrationResult result = await target.ExecuteActionAsync(action, RequestBody.OptionalObject(body, "inputs"), invoker.CreateContext(target, auth), cancellationToken);
         logger.LogInformation("Action {Connector}.{Action} finished with result type {ResultType}", connector, action, result.Type);

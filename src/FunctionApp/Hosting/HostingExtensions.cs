@@ -82,9 +82,9 @@ public static class HostingExtensions
         app.Services.GetRequiredService<ConnectorCatalog>();
         app.Services.GetRequiredService<CredentialProtector>();
 
+        app.Use(InvocationScopeAsync);
         app.UseExceptionHandler();
         app.UseStatusCodePages();
-        app.Use(InvocationScopeAsync);
         if (!IsUnderFunctionsHost(app.Configuration))
         {
             app.Use(RequireApiKeyAsync);
@@ -102,7 +102,7 @@ public static class HostingExtensions
         context.Items[InvocationItem] = invocationId;
         context.Response.Headers["X-Patchbay-Invocation-Id"] = invocationId;
         ILogger logger = context.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger("Patchbay.Requests");
-        using (logger.BeginScope(new Dictionary<string, object?> { ["InvocationId"] = invocationId }))
+        using (logger.BeginScope(new LogScope(KeyValuePair.Create("InvocationId", (object?)invocationId))))
         {
             logger.LogInformation("{Method} {Path} started", context.Request.Method, context.Request.Path);
             await next(context);
