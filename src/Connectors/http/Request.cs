@@ -14,7 +14,6 @@ namespace Patchbay.Connectors.Http;
 public sealed class Request : ActionHandler
 {
     private static readonly JsonSerializerOptions s_output = new(ConnectorJson.Options) { DefaultIgnoreCondition = JsonIgnoreCondition.Never };
-    private static readonly IReadOnlyDictionary<string, string> s_noHeaders = new Dictionary<string, string>();
 
     /// <inheritdoc />
     public override async Task<ActionOutcome> ExecuteAsync(JsonElement inputs, ConnectorContext context, CancellationToken cancellationToken)
@@ -54,8 +53,7 @@ public sealed class Request : ActionHandler
         }
         catch (HttpError ex) when (ex is not RateLimitError)
         {
-            // HttpError keeps the status and body but not the headers.
-            return Result(ex.Status, s_noHeaders, ex.ResponseData);
+            return Result(ex.Status, LowerCase(ex.Headers), ex.ResponseData);
         }
     }
 

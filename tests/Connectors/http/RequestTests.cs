@@ -158,8 +158,11 @@ public class RequestTests
     [Fact]
     public async Task Request_NotFound_IsReturnedAsDataWithOkFalse()
     {
-        await using var server = await LoopbackServer.StartAsync(app => app.MapGet("/v1/orders/nope", () =>
-            Results.Json(new { error = new { type = "invalid_request_error", code = "resource_missing", message = "No such order: 'nope'" } }, statusCode: 404)));
+        await using var server = await LoopbackServer.StartAsync(app => app.MapGet("/v1/orders/nope", (HttpContext http) =>
+        {
+            http.Response.Headers["Request-Id"] = "req_404";
+            return Results.Json(new { error = new { type = "invalid_request_error", code = "resource_missing", message = "No such order: 'nope'" } }, statusCode: 404);
+        }));
 
         IntegrationResult result = await For(server).ExecuteActionAsync("request", new { url = "https://api.example.com/v1/orders/nope" });
 
@@ -168,6 +171,7 @@ public class RequestTests
         Assert.Equal(404, data.GetProperty("status").GetInt32());
         Assert.False(data.GetProperty("ok").GetBoolean());
         Assert.Equal("resource_missing", data.GetProperty("body").GetProperty("error").GetProperty("code").GetString());
+        Assert.Equal("req_404", data.GetProperty("headers").GetProperty("request-id").GetString());
         Assert.Single(server.Requests);
     }
 
