@@ -57,7 +57,11 @@ public class ConnectorContext
     /// <exception cref="RateLimitError">The upstream answered 429 and the wait is longer than the SDK will sleep.</exception>
     /// <exception cref="HttpError">The upstream answered another non-2xx status after the retries.</exception>
     /// <exception cref="FetchBlockedException">The URL's host is outside <c>allowed_hosts</c> or the network guard refused its address.</exception>
-    /// <exception cref="TimeoutException">Every attempt timed out.</exception>
+    /// <exception cref="TimeoutException">The last attempt timed out (each attempt has <paramref name="timeout"/>).</exception>
+    /// <exception cref="HttpRequestException">The last attempt failed on the network (connection refused or reset).</exception>
+    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled, also during a backoff.</exception>
+    /// <exception cref="ArgumentException">The URL is not an absolute http(s) URL, or more than one body was given.</exception>
+    /// <remarks>Retries, redirects and the network guard are described on <see cref="FetchClient"/>.</remarks>
     public virtual Task<FetchResponse> FetchAsync(
         string url,
         HttpMethod? method = null,

@@ -1,0 +1,116 @@
+// The function app: a Linux custom handler (the self-contained Patchbay executable) on the
+// Elastic Premium plan, running as the user-assigned identity, with identity-based storage.
+// App settings are exactly the ones the app and the Functions host read; tests compare them
+// with local.settings.sample.json.
+
+@description('Function app name, globally unique (it becomes <name>.azurewebsites.net).')
+param name string
+
+@description('Azure region.')
+param location string
+
+@description('Tags applied to every resource.')
+param tags object
+
+@description('Resource id of the Elastic Premium plan.')
+param planId string
+
+@description('Resource id of the user-assigned identity the app runs as.')
+param identityId string
+
+@description('Client id of that identity: tells the host and Azure.Identity which identity to use.')
+param identityClientId string
+
+@description('Blob endpoint of the storage account, e.g. https://<account>.blob.core.windows.net/.')
+param blobServiceUri string
+
+@description('Queue endpoint of the storage account.')
+param queueServiceUri string
+
+@description('Table endpoint of the storage account.')
+param tableServiceUri string
+
+@description('Application Insights connection string.')
+param appInsightsConnectionString string
+
+@description('Versionless URI of the Key Vault secret holding Patchbay__EncryptionKeys.')
+param encryptionKeySecretUri string
+
+@description('Six-field CRON for the polling tick.')
+param pollingSchedule string
+
+@description('Subscriptions polled at once per tick.')
+param pollingConcurrency int
+
+@description('Request body limit in bytes.')
+param maxRequestBytes int
+
+@description('Consecutive poll failures before a subscription is marked failed.')
+param maxConsecutiveFailures int
+
+resource site 'Microsoft.Web/sites@2024-04-01' = {
+  name: name
+  location: location
+  tags: tags
+  kind: 'functionapp,linux'
+  identity: {
+    type: 'UserAssigned'
+    userAssignedIdentities: {
+      '${identityId}': {}
+    }
+  }
+  properties: {
+    serverFarmId: planId
+    reserved: true
+    httpsOnly: true
+    clientCertEnabled: false
+    keyVaultReferenceIdentity: identityId
+    siteConfig: {
+      // A custom handler is a plain executable: no language stack to pick.
+      linuxFxVersion: ''
+      ftpsState: 'Disabled'
+      minTlsVersion: '1.2'
+      scmMinTlsVersion: '1.2'
+      http20Enabled: true
+      use32BitWorkerProcess: false
+      minimumElasticInstanceCount: 1
+      appSettings: [
+        { name: 'FUNCTIONS_EXTENSION_VERSION', value: '~4' }
+        { name: 'FUNCTIONS_WORKER_RUNTIME', value: 'custom' }
+        // Identity-based host storage: no connection string, no account key.
+        { name: 'AzureWebJobsStorage__credential', value: 'managedidentity' }
+        { name: 'AzureWebJobsStorage__clientId', value: identityClientId }
+        { name: 'AzureWebJobsStorage__blobServiceUri', value: blobServiceUri }
+        { name: 'AzureWebJobsStorage__queueServiceUri', value: queueServiceUri }
+        { name: 'AzureWebJobsStorage__tableServiceUri', value: tableServiceUri }
+        { name: 'APPLICATIONINSIGHTS_CONNECTION_STRING', value: appInsightsConnectionString }
+        { name: 'PollingSchedule', value: pollingSchedule }
+        // The key itself never appears here: the platform resolves the reference with keyVaultReferenceIdentity.
+        { name: 'Patchbay__EncryptionKeys', value: '@Microsoft.KeyVault(SecretUri=${encryptionKeySecretUri})' }
+        { name: 'Patchbay__PollingConcurrency', value: string(pollingConcurrency) }
+        { name: 'Patchbay__MaxRequestBytes', value: string(maxRequestBytes) }
+        { name: 'Patchbay__MaxConsecutiveFailures', value: string(maxConsecutiveFailures) }
+      ]
+    }
+  }
+}
+
+// Deploy with Microsoft Entra tokens (az CLI does), never with FTP or Kudu basic-auth passwords.
+resource ftpPolicy 'Microsoft.Web/sites/basicPublishingCredentialsPolicies@2024-04-01' = {
+  parent: site
+  name: 'ftp'
+  properties: {
+    allow: false
+  }
+}
+
+resource scmPolicy 'Microsoft.Web/sites/basicPublishingCredentialsPolicies@2024-04-01' = {
+  parent: site
+  name: 'scm'
+  properties: {
+    allow: false
+  }
+}
+
+output name string = site.name
+output defaultHostName string = site.properties.defaultHostName

@@ -1,0 +1,106 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Text;
+using System.Text.Json;
+
+namespace Patchbay.Sdk.Fetch;
+
+/// <summary>Turns the final answer into a <see cref="FetchResponse"/>, or into <see cref="HttpError"/> / <see cref="RateLimitError"/>.</summary>
+internal static class FetchResponseReader
+{
+    public static async Task<FetchResponse> ReadAsync(
+        HttpResponseMessage response, FetchPlan plan, TimeProvider timeProvider, CancellationToken cancellationToken)
+    {
+        var headers = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+        foreach (KeyValuePair<string, IEnumerable<string>> header in response.Headers.Concat(response.Content.Headers))
+        {
+            string value = string.Join(", ", header.Value);
+            headers[header.Key] = headers.TryGetValue(header.Key, out string? existing) ? existing + ", " + value : value;
+        }
+
+        JsonElement data = await ReadBodyAsync(response.Content, cancellationToken).ConfigureAwait(false);
+        int status = (int)response.StatusCode;
+        if (status is >= 200 and < 300)
+        {
+            return new FetchResponse(status, headers, data);
+        }
+
+        string message = plan.Redact(ShortMessage(response, data));
+        if (status == (int)HttpStatusCode.TooManyRequests)
+        {
+            throw new RateLimitError(GetRetryAfter(response, timeProvider) ?? FetchConstants.DefaultRateLimitRetryAfter, message, data);
+        }
+
+        throw new HttpError(status, message, data);
+    }
+
+    /// <summary>Retry-After as a delay (seconds or an HTTP date), or <see langword="null"/> when absent or unreadable.</summary>
+    public static TimeSpan? GetRetryAfter(HttpResponseMessage response, TimeProvider timeProvider)
+    {
+        RetryConditionHeaderValue? retryAfter = response.Headers.RetryAfter;
+        TimeSpan? delay = retryAfter?.Delta ?? (retryAfter?.Date is { } date ? date - timeProvider.GetUtcNow() : null);
+        return delay < TimeSpan.Zero ? TimeSpan.Zero : delay;
+    }
+
+    internal static async Task<JsonElement> ReadBodyAsync(HttpContent content, CancellationToken cancellationToken)
+    {
+        byte[] bytes = await content.ReadAsByteArrayAsync(cancellationToken).ConfigureAwait(false);
+        if (bytes.Length == 0)
+        {
+            return default;
+        }
+
+        string? mediaType = content.Headers.ContentType?.MediaType;
+        if (mediaType is null || IsJson(mediaType))
+        {
+            ReadOnlyMemory<byte> json = bytes;
+            if (json.Span.StartsWith("\xEF\xBB\xBF"u8))
+            {
+                json = json[3..];
+            }
+
+            try
+            {
+                using JsonDocument document = JsonDocument.Parse(json);
+                return document.RootElement.Clone();
+            }
+            catch (JsonException)
+            {
+                // Labelled JSON that is not, or unlabelled text: hand it over as text.
+            }
+        }
+
+        string text = mediaType is null
+            ? Encoding.UTF8.GetString(bytes)
+            : await content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
+        return JsonSerializer.SerializeToElement(text);
+    }
+
+    private static bool IsJson(string mediaType) =>
+        string.Equals(mediaType, "application/json", StringComparison.OrdinalIgnoreCase)
+        || mediaType.EndsWith("+json", StringComparison.OrdinalIgnoreCase);
+
+    private static string ShortMessage(HttpResponseMessage response, JsonElement data)
+    {
+        string? text = data.ValueKind switch
+        {
+            JsonValueKind.String => data.GetString(),
+            JsonValueKind.Object => StringProperty(data, "message")
+                ?? StringProperty(data, "error_description")
+                ?? StringProperty(data, "error")
+                ?? (data.TryGetProperty("error", out JsonElement error) && error.ValueKind == JsonValueKind.Object ? StringProperty(error, "message") : null),
+            _ => null,
+        };
+
+        if (string.IsNullOrWhiteSpace(text))
+        {
+            text = string.IsNullOrWhiteSpace(response.ReasonPhrase) ? response.StatusCode.ToString() : response.ReasonPhrase;
+        }
+
+        text = text.Trim();
+        return text.Length <= FetchConstants.MaxErrorMessageLength ? text : text[..FetchConstants.MaxErrorMessageLength] + "…";
+    }
+
+    private static string? StringProperty(JsonElement element, string name) =>
+        element.TryGetProperty(name, out JsonElement value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
+}

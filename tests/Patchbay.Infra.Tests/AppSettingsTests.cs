@@ -1,0 +1,91 @@
+using System.Text.Json;
+using Patchbay.FunctionApp.Hosting;
+
+namespace Patchbay.Infra.Tests;
+
+[Collection(InfraCollection.Name)]
+public class AppSettingsTests(CompiledInfra infra)
+{
+    /// <summary>The setting names in local.settings.sample.json's "Values".</summary>
+    public static IReadOnlySet<string> LocalSettingNames()
+    {
+        using var sample = JsonDocument.Parse(File.ReadAllText(BicepCli.RepoPath("local.settings.sample.json")));
+        return sample.RootElement.GetProperty("Values").EnumerateObject().Select(value => value.Name).ToHashSet(StringComparer.Ordinal);
+    }
+
+    [Fact]
+    public void AppSettingNames_AreExactlyWhatTheAppAndTheHostRead()
+    {
+        // SettingNames is the app's own list (Patchbay.FunctionApp.Hosting); a test there ties it to what the code binds.
+        var expected = SettingNames.Azure.Concat(SettingNames.HostOnly).Order(StringComparer.Ordinal);
+
+        Assert.Equal(expected, infra.Template.AppSettingNames().Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
+    public void LocalSample_HasEverySettingTheAppReadsLocally()
+    {
+        var identityOnly = new[] { SettingNames.StorageCredential, SettingNames.StorageClientId, SettingNames.StorageTableServiceUri, SettingNames.StorageQueueServiceUri, SettingNames.StorageBlobServiceUri };
+        var expected = SettingNames.Azure.Except(identityOnly).Concat(SettingNames.LocalOnly).Append("FUNCTIONS_WORKER_RUNTIME").Order(StringComparer.Ordinal);
+
+        Assert.Equal(expected, LocalSettingNames().Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
+    public void AppSettings_NeverTurnOnPrivateNetworksOrStandaloneApiKeys()
+    {
+        var names = infra.Template.AppSettingNames();
+
+        Assert.DoesNotContain("Patchbay__AllowPrivateNetworks", names);
+        Assert.DoesNotContain("Patchbay__ApiKeys", names);
+        Assert.DoesNotContain("WEBSITE_RUN_FROM_PACKAGE", names);
+    }
+
+    [Fact]
+    public void AppSettingValues_ComeFromParametersWithTheAppsDefaults()
+    {
+        var (module, _) = infra.Template.FunctionApp;
+        var settings = infra.Template.AppSettings();
+        var parameters = infra.Template.Root.GetProperty("parameters");
+
+        Assert.Equal("[parameters('pollingSchedule')]", infra.Template.Resolve(module, settings["PollingSchedule"]).Expression);
+        Assert.Equal("0 */1 * * * *", parameters.GetProperty("pollingSchedule").GetProperty("defaultValue").GetString());
+        var defaults = new PatchbayOptions();
+        Assert.Equal(SettingNames.DefaultPollingSchedule, parameters.GetProperty("pollingSchedule").GetProperty("defaultValue").GetString());
+        Assert.Equal(defaults.PollingConcurrency, parameters.GetProperty("pollingConcurrency").GetProperty("defaultValue").GetInt32());
+        Assert.Equal(defaults.MaxRequestBytes, parameters.GetProperty("maxRequestBytes").GetProperty("defaultValue").GetInt64());
+        Assert.Equal(defaults.MaxConsecutiveFailures, parameters.GetProperty("maxConsecutiveFailures").GetProperty("defaultValue").GetInt32());
+        Assert.Equal("[string(parameters('pollingConcurrency'))]", settings["Patchbay__PollingConcurrency"]);
+        Assert.Equal("[string(parameters('maxRequestBytes'))]", settings["Patchbay__MaxRequestBytes"]);
+        Assert.Equal("[string(parameters('maxConsecutiveFailures'))]", settings["Patchbay__MaxConsecutiveFailures"]);
+    }
+
+    [Fact]
+    public void AppSettingValues_NeverCarryTheEncryptionKeyOrAnAccountKey()
+    {
+        var (module, _) = infra.Template.FunctionApp;
+
+        foreach (var (name, value) in infra.Template.AppSettings())
+        {
+            var (owner, resolved) = infra.Template.Resolve(module, value);
+            Assert.DoesNotContain("parameters('encryptionKey')", resolved, StringComparison.Ordinal);
+            Assert.DoesNotContain("listKeys(", resolved, StringComparison.OrdinalIgnoreCase);
+            Assert.DoesNotContain("AccountKey=", resolved, StringComparison.OrdinalIgnoreCase);
+            Assert.True(owner is null || owner.Name != "keyvault" || name == "Patchbay__EncryptionKeys", $"{name} reads from the vault module.");
+        }
+    }
+
+    [Fact]
+    public void LocalSample_IsACustomHandlerOnAzurite_WithADevOnlyKeyInTheDocumentedFormat()
+    {
+        using var sample = JsonDocument.Parse(File.ReadAllText(BicepCli.RepoPath("local.settings.sample.json")));
+        var values = sample.RootElement.GetProperty("Values");
+
+        Assert.False(sample.RootElement.GetProperty("IsEncrypted").GetBoolean());
+        Assert.Equal("custom", values.GetProperty("FUNCTIONS_WORKER_RUNTIME").GetString());
+        Assert.Equal("UseDevelopmentStorage=true", values.GetProperty("AzureWebJobsStorage").GetString());
+        var key = values.GetProperty("Patchbay__EncryptionKeys").GetString()!.Split(':');
+        Assert.Equal("devonly", key[0]);
+        Assert.Equal(32, Convert.FromBase64String(key[1]).Length);
+    }
+}

@@ -1,0 +1,174 @@
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Patchbay.Sdk.Fetch;
+
+namespace Patchbay.Sdk.Tests.Fetch;
+
+[Collection(LoopbackCollection.Name)]
+public class FetchClientRequestTests(LoopbackServers servers)
+{
+    private LoopbackServer Server => servers.Primary;
+
+    private string OkRoute() => Server.Route((ctx, _) => ctx.Response.WriteAsync("ok"));
+
+    [Fact]
+    public async Task Query_NestedValuesJsonEncodedNullsSkippedAppendedToExisting()
+    {
+        string route = OkRoute();
+        using FetchClient client = FetchTestClients.Create();
+        var query = new Dictionary<string, object?>
+        {
+            ["filter"] = new Dictionary<string, object> { ["state"] = "open", ["n"] = 2 },
+            ["ids"] = new[] { 1, 2 },
+            ["skip"] = null,
+            ["flag"] = true,
+            ["ratio"] = 1.5,
+            ["text"] = "a b&c",
+            ["element"] = JsonDocument.Parse("""{ "x" : [1, 2] }""").RootElement,
+            ["node"] = new JsonArray("p", "q"),
+        };
+
+        await FetchTestClients.Context(client).FetchAsync(Server.Url(route, "?existing=1"), query: query);
+
+        string seen = Uri.UnescapeDataString(Server.Seen(route).Single().Query);
+        Assert.Equal("""?existing=1&filter={"state":"open","n":2}&ids=[1,2]&flag=true&ratio=1.5&text=a b&c&element={"x":[1,2]}&node=["p","q"]""", seen);
+    }
+
+    [Fact]
+    public async Task JsonBody_AcceptsElementsNodesAndObjects()
+    {
+        string route = OkRoute();
+        using FetchClient client = FetchTestClients.Create();
+        ConnectorContext context = FetchTestClients.Context(client);
+
+        await context.FetchAsync(Server.Url(route), HttpMethod.Post, json: JsonDocument.Parse("""{"a": 1}""").RootElement);
+        await context.FetchAsync(Server.Url(route), HttpMethod.Put, json: new JsonObject { ["b"] = 2 });
+        await context.FetchAsync(Server.Url(route), HttpMethod.Patch, json: new { c = new[] { "x" } });
+
+        IReadOnlyList<SeenRequest> seen = Server.Seen(route);
+        Assert.Equal(["""{"a":1}""", """{"b":2}""", """{"c":["x"]}"""], seen.Select(s => s.Body));
+        Assert.All(seen, s => Assert.Equal("application/json", s.Headers["Content-Type"]));
+        Assert.Equal(["POST", "PUT", "PATCH"], seen.Select(s => s.Method));
+    }
+
+    [Fact]
+    public async Task FormBody_IsUrlEncoded()
+    {
+        string route = OkRoute();
+        using FetchClient client = FetchTestClients.Create();
+
+        await FetchTestClients.Context(client).FetchAsync(Server.Url(route), HttpMethod.Post, form: new Dictionary<string, string> { ["a"] = "1 2", ["b"] = "&" });
+
+        SeenRequest seen = Server.Seen(route).Single();
+        Assert.Equal("a=1+2&b=%26", seen.Body);
+        Assert.Equal("application/x-www-form-urlencoded", seen.Headers["Content-Type"]);
+    }
+
+    [Fact]
+    public async Task RawBody_IsSentAgainOnEveryAttempt()
+    {
+        string route = Server.Route((ctx, call) => call == 1 ? FetchClientRetryTests.Status(ctx, 503) : ctx.Response.WriteAsync("ok"));
+        using FetchClient client = FetchTestClients.Create();
+        using var body = new StringContent("<doc/>", Encoding.UTF8, "application/xml");
+
+        await FetchTestClients.Context(client).FetchAsync(Server.Url(route), HttpMethod.Put, body: body, headers: new Dictionary<string, string> { ["X-Trace"] = "t1" });
+
+        IReadOnlyList<SeenRequest> seen = Server.Seen(route);
+        Assert.Equal(2, seen.Count);
+        Assert.All(seen, s =>
+        {
+            Assert.Equal("<doc/>", s.Body);
+            Assert.StartsWith("application/xml", s.Headers["Content-Type"], StringComparison.Ordinal);
+            Assert.Equal("t1", s.Headers["X-Trace"]);
+        });
+    }
+
+    [Fact]
+    public async Task MoreThanOneBody_ThrowsArgumentException()
+    {
+        using FetchClient client = FetchTestClients.Create();
+
+        await Assert.ThrowsAsync<ArgumentException>(() => FetchTestClients.Context(client).FetchAsync(
+            Server.Url("/x"), HttpMethod.Post, json: new { a = 1 }, form: new Dictionary<string, string> { ["a"] = "1" }));
+    }
+
+    [Theory]
+    [InlineData("application/json; charset=utf-8", """{"a":[1,true]}""", JsonValueKind.Object)]
+    [InlineData("application/problem+json", """{"title":"x"}""", JsonValueKind.Object)]
+    [InlineData(null, "[1,2]", JsonValueKind.Array)]
+    [InlineData(null, "not json", JsonValueKind.String)]
+    [InlineData("text/plain", "[1,2]", JsonValueKind.String)]
+    [InlineData("application/json", "{broken", JsonValueKind.String)]
+    [InlineData("text/plain", "", JsonValueKind.Undefined)]
+    public async Task Response_IsParsedByContentType(string? contentType, string body, JsonValueKind kind)
+    {
+        string route = Server.Route(async (ctx, _) =>
+        {
+            if (contentType is not null) ctx.Response.ContentType = contentType;
+            ctx.Response.Headers["X-Custom"] = "v";
+            await ctx.Response.Body.WriteAsync(Encoding.UTF8.GetBytes(body));
+        });
+        using FetchClient client = FetchTestClients.Create();
+
+        FetchResponse response = await FetchTestClients.Context(client).FetchAsync(Server.Url(route));
+
+        Assert.Equal(kind, response.Data.ValueKind);
+        if (kind == JsonValueKind.String) Assert.Equal(body, response.Data.GetString());
+        Assert.Equal("v", response.Headers["x-custom"]);
+        if (contentType is not null) Assert.Equal(contentType, response.Headers["CONTENT-TYPE"]);
+    }
+
+    [Fact]
+    public async Task Response_NoContent_HasUndefinedData()
+    {
+        string route = Server.Route((ctx, _) => FetchClientRetryTests.Status(ctx, 204));
+        using FetchClient client = FetchTestClients.Create();
+
+        FetchResponse response = await FetchTestClients.Context(client).FetchAsync(Server.Url(route), HttpMethod.Delete);
+
+        Assert.Equal(204, response.Status);
+        Assert.Equal(JsonValueKind.Undefined, response.Data.ValueKind);
+    }
+
+    [Fact]
+    public async Task Response_Non2xxWithText_CarriesTextAsMessageAndData()
+    {
+        string route = Server.Route((ctx, _) =>
+        {
+            ctx.Response.StatusCode = 404;
+            return ctx.Response.WriteAsync("no such item");
+        });
+        using FetchClient client = FetchTestClients.Create();
+
+        HttpError error = await Assert.ThrowsAsync<HttpError>(() => FetchTestClients.Context(client).FetchAsync(Server.Url(route)));
+
+        Assert.Equal(404, error.Status);
+        Assert.Equal("no such item", error.ResponseMessage);
+        Assert.Equal("no such item", error.ResponseData.GetString());
+    }
+
+    [Fact]
+    public async Task AddPatchbayFetch_FactoryClient_SendsThroughTheGuardedHandler()
+    {
+        string route = OkRoute();
+        var services = new ServiceCollection();
+        services.AddPatchbayFetch(o => o.AllowPrivateNetworks = true);
+        using ServiceProvider provider = services.BuildServiceProvider();
+        ConnectorContext context = FetchTestClients.Context(provider.GetRequiredService<FetchClient>());
+
+        FetchResponse response = await context.FetchAsync(Server.Url(route));
+
+        Assert.Equal("ok", response.Data.GetString());
+        await Assert.ThrowsAsync<FetchBlockedException>(() => context.FetchAsync("http://169.254.169.254/"));
+
+        var guarded = new ServiceCollection();
+        guarded.AddPatchbayFetch();
+        using ServiceProvider guardedProvider = guarded.BuildServiceProvider();
+        await Assert.ThrowsAsync<FetchBlockedException>(() =>
+            FetchTestClients.Context(guardedProvider.GetRequiredService<FetchClient>()).FetchAsync($"http://localhost:{Server.Port}{route}"));
+        Assert.Single(Server.Seen(route));
+    }
+}
