@@ -24,7 +24,8 @@ internal static class PatchbayCli
     public static async Task<int> RunAsync(string[] args, CliConsole console, CancellationToken cancellationToken = default)
     {
         RootCommand root = CreateRootCommand(console);
-        ParseResult parseResult = root.Parse(args);
+        // '@file.json' is how --inputs and --auth name files, not a response file.
+        ParseResult parseResult = root.Parse(args, new ParserConfiguration { ResponseFileTokenReplacer = null });
         if (parseResult.Errors.Count > 0)
         {
             // Usage errors get their own exit code so scripts can tell "you called it wrong" from "it failed".
