@@ -1,0 +1,106 @@
+using System.Text;
+using System.Text.RegularExpressions;
+
+namespace Patchbay.Sdk.Schema;
+
+/// <summary>
+/// Builds a .NET <see cref="Regex"/> that behaves like an ECMA-262 (JSON Schema) pattern: <c>\d</c>, <c>\w</c>,
+/// <c>\s</c> use ECMAScript's character sets rather than .NET's Unicode ones, <c>$</c> matches only at the very end,
+/// and <c>.</c> or a quantified astral character covers a whole surrogate pair.
+/// </summary>
+internal static class EcmaRegex
+{
+    private const string Digit = "0-9";
+    private const string Word = "a-zA-Z0-9_";
+    private const string Space = "\\t\\n\\v\\f\\r \\u00a0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000\\ufeff";
+    private const string AnyChar = "(?:[\\ud800-\\udbff][\\udc00-\\udfff]|[^\\n\\r\\u2028\\u2029])";
+
+    /// <exception cref="ArgumentException">The pattern is not a valid regular expression.</exception>
+    public static Regex Create(string pattern, TimeSpan timeout) =>
+        new(Translate(pattern), RegexOptions.CultureInvariant, timeout);
+
+    public static string Translate(string pattern)
+    {
+        var sb = new StringBuilder(pattern.Length + 16);
+        bool inClass = false;
+        for (int i = 0; i < pattern.Length; i++)
+        {
+            char c = pattern[i];
+            if (c == '\\' && i + 1 < pattern.Length)
+            {
+                char next = pattern[++i];
+                switch (next)
+                {
+                    case 'd': sb.Append(inClass ? Digit : "[" + Digit + "]"); break;
+                    case 'w': sb.Append(inClass ? Word : "[" + Word + "]"); break;
+                    case 's': sb.Append(inClass ? Space : "[" + Space + "]"); break;
+                    case 'D': sb.Append(inClass ? "\\D" : "[^" + Digit + "]"); break;
+                    case 'W': sb.Append(inClass ? "\\W" : "[^" + Word + "]"); break;
+                    case 'S': sb.Append(inClass ? "\\S" : "[^" + Space + "]"); break;
+                    case 'a':
+                    case 'A':
+                    case 'z':
+                    case 'Z':
+                    case 'e':
+                        throw new ArgumentException("\\" + next + " is not an ECMAScript escape");
+                    default: sb.Append('\\').Append(next); break;
+                }
+
+                continue;
+            }
+
+            if (inClass)
+            {
+                if (c == ']')
+                {
+                    inClass = false;
+                }
+                else if (c == '[')
+                {
+                    sb.Append('\\'); // a literal '[' inside a class in ECMAScript; .NET would read [a-[b]] as subtraction
+                }
+
+                sb.Append(c);
+                continue;
+            }
+
+            switch (c)
+            {
+                case '[':
+                    bool negated = i + 1 < pattern.Length && pattern[i + 1] == '^';
+                    int close = i + (negated ? 2 : 1);
+                    if (close < pattern.Length && pattern[close] == ']')
+                    {
+                        // ECMAScript: [] matches nothing and [^] matches anything
+                        sb.Append(negated ? "[\\s\\S]" : "(?!)");
+                        i = close;
+                        break;
+                    }
+
+                    sb.Append(negated ? "[^" : "[");
+                    i = close - 1;
+                    inClass = true;
+                    break;
+                case '$':
+                    sb.Append("\\z");
+                    break;
+                case '.':
+                    sb.Append(AnyChar);
+                    break;
+                default:
+                    if (char.IsHighSurrogate(c) && i + 1 < pattern.Length && char.IsLowSurrogate(pattern[i + 1]))
+                    {
+                        sb.Append("(?:").Append(c).Append(pattern[++i]).Append(')');
+                    }
+                    else
+                    {
+                        sb.Append(c);
+                    }
+
+                    break;
+            }
+        }
+
+        return sb.ToString();
+    }
+}
