@@ -16,7 +16,8 @@ internal sealed class ToolsCommand(IReadOnlyList<string> paths, string format, s
 
         string[] tagList = (tags ?? string.Empty).Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
         IReadOnlyList<ToolDefinition> tools = ToolSchemas.Create(manifests, ParseFormat(format), tags: tagList);
-        await console.Out.WriteLineAsync(ToolSchemas.ToJson(tools));
+        // Re-indented with relaxed escaping so descriptions read as written (ToJson escapes quotes as \u0027).
+        await console.Out.WriteLineAsync(Invocation.InvocationSession.Indent(ToolSchemas.ToJson(tools)));
         return ExitCodes.Success;
     }
 

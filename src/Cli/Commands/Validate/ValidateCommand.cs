@@ -14,7 +14,7 @@ namespace Patchbay.Cli.Commands.Validate;
 /// </remarks>
 internal sealed partial class ValidateCommand(IReadOnlyList<string> paths, bool json, CliConsole console)
 {
-    private static readonly JsonSerializerOptions s_jsonOutput = new() { WriteIndented = true };
+    private static readonly JsonSerializerOptions s_jsonOutput = Invocation.InvocationSession.IndentedOptions;
 
     public async Task<int> ExecuteAsync(CancellationToken cancellationToken)
     {

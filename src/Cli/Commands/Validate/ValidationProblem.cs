@@ -16,6 +16,7 @@ internal sealed record ValidationProblem(
     public const string Error = "error";
     public const string Warning = "warning";
 
+    [JsonIgnore]
     public bool IsError => Severity == Error;
 
     public override string ToString() => $"{Severity}: {Path}: {Pointer}: {Message}";

@@ -228,6 +228,7 @@ public sealed class ValidateCommandTests : IDisposable
         using JsonDocument json = JsonDocument.Parse(run.Out);
         JsonElement[] problems = [.. json.RootElement.EnumerateArray()];
         Assert.Equal(2, problems.Length);
+        Assert.All(problems, p => Assert.Equal(["message", "path", "pointer", "severity"], p.EnumerateObject().Select(o => o.Name).Order()));
         Assert.Contains(problems, p => p.GetProperty("severity").GetString() == "warning"
             && p.GetProperty("path").GetString() == "my-connector/config.json"
             && p.GetProperty("pointer").GetString() == "/version");
