@@ -19,6 +19,28 @@ internal static class EcmaRegex
     public static Regex Create(string pattern, TimeSpan timeout) =>
         new(Translate(pattern), RegexOptions.CultureInvariant, timeout);
 
+    private static string UnicodeProperty(string name) => name switch
+    {
+        "Letter" => "L",
+        "Lowercase_Letter" => "Ll",
+        "Uppercase_Letter" => "Lu",
+        "Titlecase_Letter" => "Lt",
+        "Modifier_Letter" => "Lm",
+        "Other_Letter" => "Lo",
+        "Mark" => "M",
+        "Number" => "N",
+        "digit" or "Decimal_Number" or "Nd" => "Nd",
+        "Letter_Number" => "Nl",
+        "Other_Number" => "No",
+        "Punctuation" => "P",
+        "Symbol" => "S",
+        "Separator" => "Z",
+        "Space_Separator" => "Zs",
+        "Other" => "C",
+        "Control" => "Cc",
+        _ => name,
+    };
+
     public static string Translate(string pattern)
     {
         var sb = new StringBuilder(pattern.Length + 16);
@@ -43,6 +65,21 @@ internal static class EcmaRegex
                     case 'Z':
                     case 'e':
                         throw new ArgumentException("\\" + next + " is not an ECMAScript escape");
+                    case 'p':
+                    case 'P':
+                        int end = pattern.IndexOf('}', i);
+                        if (i + 1 < pattern.Length && pattern[i + 1] == '{' && end > i)
+                        {
+                            string property = pattern[(i + 2)..end];
+                            sb.Append('\\').Append(next).Append('{').Append(UnicodeProperty(property)).Append('}');
+                            i = end;
+                        }
+                        else
+                        {
+                            sb.Append('\\').Append(next);
+                        }
+
+                        break;
                     default: sb.Append('\\').Append(next); break;
                 }
 
@@ -62,6 +99,12 @@ internal static class EcmaRegex
 
                 sb.Append(c);
                 continue;
+            }
+
+            if (c == '(' && i + 2 < pattern.Length && pattern[i + 1] == '?'
+                && !(pattern[i + 2] is ':' or '=' or '!' || (pattern[i + 2] == '<' && i + 3 < pattern.Length && pattern[i + 3] != 'P')))
+            {
+                throw new ArgumentException("'(?" + pattern[i + 2] + "' is not ECMAScript regex syntax (inline flags, comments and Python groups are not supported)");
             }
 
             switch (c)

@@ -34,6 +34,7 @@ public sealed class JsonSchema
     /// <param name="options">Options; <see langword="null"/> for the defaults.</param>
     /// <returns>The compiled schema.</returns>
     /// <exception cref="JsonSchemaException">The text is not JSON, the schema is not valid draft 7, or a <c>$ref</c> cannot be resolved.</exception>
+    /// <exception cref="ArgumentException">The options are out of range (all problems in one message).</exception>
     public static JsonSchema Parse(string json, JsonSchemaOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(json);
@@ -62,9 +63,34 @@ public sealed class JsonSchema
 
     private static JsonSchema Compile(JsonElement root, JsonSchemaOptions options)
     {
+        ValidateOptions(options);
         var compiler = new SchemaCompiler(options);
         SchemaNode node = compiler.Compile(root);
         return new JsonSchema(node, [.. compiler.Warnings], options.StopAtFirstError);
+    }
+
+    private static void ValidateOptions(JsonSchemaOptions options)
+    {
+        var problems = new List<string>();
+        if (options.MaxSchemaDepth < 1)
+        {
+            problems.Add("MaxSchemaDepth must be at least 1, not " + options.MaxSchemaDepth);
+        }
+
+        if (options.MaxInstanceDepth < 1)
+        {
+            problems.Add("MaxInstanceDepth must be at least 1, not " + options.MaxInstanceDepth);
+        }
+
+        if (options.RegexTimeout <= TimeSpan.Zero && options.RegexTimeout != System.Text.RegularExpressions.Regex.InfiniteMatchTimeout)
+        {
+            problems.Add("RegexTimeout must be positive, not " + options.RegexTimeout);
+        }
+
+        if (problems.Count > 0)
+        {
+            throw new ArgumentException("Invalid JsonSchemaOptions: " + string.Join("; ", problems) + ".", nameof(options));
+        }
     }
 
     /// <summary>Validates an instance and reports every error (or only the first, with <see cref="JsonSchemaOptions.StopAtFirstError"/>).</summary>

@@ -241,6 +241,7 @@ internal sealed class SchemaCompiler
 
         CompileNumbers(schema, path, numbers);
         CompileStrings(schema, path, strings);
+        CompileContent(schema, path, strings);
         CompileArrays(schema, location, arrays);
         CompileObjects(schema, location, objects);
 
@@ -420,6 +421,18 @@ internal sealed class SchemaCompiler
             {
                 strings.Add(new FormatKeyword(path + "/format", format.GetString()!, check));
             }
+        }
+    }
+
+    private void CompileContent(JsonElement schema, string path, List<Keyword> strings)
+    {
+        bool base64 = schema.TryGetProperty("contentEncoding", out JsonElement encoding) && encoding.ValueKind == JsonValueKind.String
+            && string.Equals(encoding.GetString(), "base64", StringComparison.OrdinalIgnoreCase);
+        bool json = schema.TryGetProperty("contentMediaType", out JsonElement mediaType) && mediaType.ValueKind == JsonValueKind.String
+            && string.Equals(mediaType.GetString(), "application/json", StringComparison.OrdinalIgnoreCase);
+        if (_options.AssertFormat && (base64 || json))
+        {
+            strings.Add(new ContentKeyword(path + (base64 ? "/contentEncoding" : "/contentMediaType"), base64, json));
         }
     }
 

@@ -32,6 +32,9 @@ public class JsonSchemaConformanceTests
         "optional/format/uri-template.json",
         "optional/format/unknown.json",
         "optional/format/ecmascript-regex.json",
+        "optional/format/idn-email.json",
+        "optional/id.json",
+        "optional/unknownKeyword.json",
     ];
 
     [Theory]

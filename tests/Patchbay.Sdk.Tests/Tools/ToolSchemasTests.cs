@@ -39,7 +39,7 @@ public class ToolSchemasTests
 
         IReadOnlyList<ToolDefinition> tools = ToolSchemas.Create(manifests, format);
 
-        Assert.Equal(7, tools.Count);
+        Assert.Equal(6, tools.Count);
         Assert.All(tools, t => Assert.Matches(pattern, t.Name));
         Assert.Equal(tools.Count, tools.Select(t => t.Name).Distinct(StringComparer.OrdinalIgnoreCase).Count());
         Assert.Contains(tools, t => t.Name == "github_create_issue" && t.Connector == "github" && t.Action == "create_issue");
