@@ -56,13 +56,13 @@ public sealed class AzuriteFixture : IAsyncLifetime
         _process.BeginOutputReadLine();
         _process.BeginErrorReadLine();
 
-        var deadline = DateTime.UtcNow.AddSeconds(30);
+        var deadline = DateTime.UtcNow.AddSeconds(90);
         foreach (int port in new[] { BlobPort, QueuePort, TablePort })
         {
             while (!await IsListeningAsync(port))
             {
                 if (_process.HasExited) throw new InvalidOperationException($"Azurite exited with code {_process.ExitCode} before listening.");
-                if (DateTime.UtcNow > deadline) throw new TimeoutException($"Azurite did not listen on port {port} within 30 s.");
+                if (DateTime.UtcNow > deadline) throw new TimeoutException($"Azurite did not listen on port {port} within 90 s.");
                 await Task.Delay(100);
             }
         }

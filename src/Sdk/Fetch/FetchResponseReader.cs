@@ -28,10 +28,10 @@ internal static class FetchResponseReader
         string message = plan.Redact(ShortMessage(response, data));
         if (status == (int)HttpStatusCode.TooManyRequests)
         {
-            throw new RateLimitError(GetRetryAfter(response, timeProvider) ?? FetchConstants.DefaultRateLimitRetryAfter, message, data);
+            throw new RateLimitError(GetRetryAfter(response, timeProvider) ?? FetchConstants.DefaultRateLimitRetryAfter, message, data) { Headers = headers };
         }
 
-        throw new HttpError(status, message, data);
+        throw new HttpError(status, message, data) { Headers = headers };
     }
 
     /// <summary>Retry-After as a delay (seconds or an HTTP date), or <see langword="null"/> when absent or unreadable.</summary>

@@ -22,6 +22,12 @@ public class HttpError : Exception
 
     /// <summary>The answer's body, parsed like <see cref="FetchResponse.Data"/>.</summary>
     public JsonElement ResponseData { get; }
+
+    /// <summary>
+    /// The answer's headers (case-insensitive), e.g. <c>X-RateLimit-Remaining</c> on a 403 that is really a rate limit.
+    /// <value>Empty when the error did not come from an HTTP answer.</value>
+    /// </summary>
+    public IReadOnlyDictionary<string, string> Headers { get; init; } = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
 }
 
 /// <summary>The upstream answered 429 and asked to wait longer than the SDK sleeps on its own.</summary>

@@ -139,6 +139,7 @@ public class FetchClientRequestTests(LoopbackServers servers)
         string route = Server.Route((ctx, _) =>
         {
             ctx.Response.StatusCode = 404;
+            ctx.Response.Headers["X-RateLimit-Remaining"] = "41";
             return ctx.Response.WriteAsync("no such item");
         });
         using FetchClient client = FetchTestClients.Create();
@@ -148,6 +149,7 @@ public class FetchClientRequestTests(LoopbackServers servers)
         Assert.Equal(404, error.Status);
         Assert.Equal("no such item", error.ResponseMessage);
         Assert.Equal("no such item", error.ResponseData.GetString());
+        Assert.Equal("41", error.Headers["x-ratelimit-remaining"]);
     }
 
     [Fact]
