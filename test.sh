@@ -16,20 +16,15 @@ if ! dotnet build Patchbay.slnx -c Release -warnaserror -nologo -v:q; then
   echo "build failed"; echo "0 passed, 1 failed"; exit 1
 fi
 
-dotnet test Patchbay.slnx -c Release --no-build --nologo \
-  --logger "trx" --results-directory "$results" "$@"
-status=$?
+log="$results/dotnet-test.log"
+dotnet test Patchbay.slnx -c Release --no-build --nologo --results-directory "$results" "$@" 2>&1 | tee "$log"
+status=${PIPESTATUS[0]}
 
+# One summary line per test assembly: "Passed!  - Failed: 0, Passed: 90, Skipped: 0, Total: 90, ..."
 passed=0; failed=0; skipped=0
-for trx in "$results"/*.trx; do
-  [ -f "$trx" ] || continue
-  counters=$(grep -o '<Counters [^>]*>' "$trx" | head -1)
-  p=$(sed -n 's/.* passed="\([0-9]*\)".*/\1/p' <<<"$counters"); passed=$((passed + ${p:-0}))
-  f=$(sed -n 's/.* failed="\([0-9]*\)".*/\1/p' <<<"$counters"); failed=$((failed + ${f:-0}))
-  t=$(sed -n 's/.* total="\([0-9]*\)".*/\1/p' <<<"$counters")
-  e=$(sed -n 's/.* executed="\([0-9]*\)".*/\1/p' <<<"$counters")
-  skipped=$((skipped + ${t:-0} - ${e:-0}))
-done
+while read -r f p s; do
+  failed=$((failed + f)); passed=$((passed + p)); skipped=$((skipped + s))
+done < <(sed -n 's/.*Failed: *\([0-9]*\), Passed: *\([0-9]*\), Skipped: *\([0-9]*\), Total:.*/\1 \2 \3/p' "$log")
 if [ "$status" -ne 0 ] && [ "$failed" -eq 0 ]; then failed=1; fi   # a crashed test host counts as a failure
 
 line="$passed passed, $failed failed"

@@ -99,6 +99,8 @@ internal sealed class PatchbayExceptionHandler(IProblemDetailsService problems, 
                 return Make(504, ProblemTypes.UpstreamTimeout, "The upstream service did not answer in time", "The upstream call timed out.");
             case FetchBlockedException blocked:
                 return Make(400, ProblemTypes.RequestBlocked, "The connector's request was refused", blocked.Message);
+            case InvalidDataException unreadable:
+                return Make(502, ProblemTypes.UpstreamError, "The upstream service answered content the connector cannot read", unreadable.Message);
             case HttpRequestException request:
                 return Make(502, ProblemTypes.UpstreamError, "The upstream service could not be reached", request.Message);
             case EncryptionNotConfiguredException notConfigured:

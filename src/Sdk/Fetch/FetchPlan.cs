@@ -12,6 +12,13 @@ namespace Patchbay.Sdk.Fetch;
 /// </summary>
 internal sealed class FetchPlan
 {
+    // Headers kept when a redirect leaves the origin; every other caller-set header is dropped with the credentials.
+    private static readonly HashSet<string> SafeAcrossOrigins = new(StringComparer.OrdinalIgnoreCase)
+    {
+        "Accept", "Accept-Language", "Accept-Encoding", "Cache-Control", "Content-Type", "Content-Language",
+        "If-Match", "If-None-Match", "If-Modified-Since", "If-Unmodified-Since", "Pragma", "User-Agent",
+    };
+
     private const string Redacted = "***";
     private const int MinSecretLength = 3;
 
@@ -292,7 +299,9 @@ internal sealed class FetchPlan
                 _secrets.Add(space > 0 && space < value.Length - MinSecretLength ? value[(space + 1)..] : value);
             }
 
-            _headers.Add((name, value, isCredential));
+            // A handler may carry a credential in any header it names (X-Api-Key, Private-Token, ...):
+            // on a redirect to another origin only headers known to be harmless go along.
+            _headers.Add((name, value, isCredential || !SafeAcrossOrigins.Contains(name)));
         }
 
         _secrets.Sort((a, b) => b.Length.CompareTo(a.Length));

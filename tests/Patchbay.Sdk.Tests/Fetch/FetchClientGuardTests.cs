@@ -56,12 +56,16 @@ public class FetchClientGuardTests(LoopbackServers servers)
         using FetchClient client = FetchTestClients.Create();
         ConnectorContext context = FetchTestClients.Context(client, Options(["*.example.com"], Bearer("tok-secret-2")));
 
-        FetchResponse response = await context.FetchAsync("https://api.example.com" + route);
+        var headers = new Dictionary<string, string> { ["X-Custom-Token"] = "handler-set-secret", ["Accept"] = "application/json" };
+        FetchResponse response = await context.FetchAsync("https://api.example.com" + route, headers: headers);
 
         Assert.Equal("files", response.Data.GetProperty("from").GetString());
         Assert.Equal("Bearer tok-secret-2", Primary.Seen(route).Single().Headers["Authorization"]);
+        Assert.Equal("handler-set-secret", Primary.Seen(route).Single().Headers["X-Custom-Token"]);
         SeenRequest hop = Other.Seen(target).Single();
         Assert.False(hop.Headers.ContainsKey("Authorization"));
+        Assert.False(hop.Headers.ContainsKey("X-Custom-Token"));
+        Assert.Equal("application/json", hop.Headers["Accept"]);
         Assert.Equal("?page=2", hop.Query);
     }
 
