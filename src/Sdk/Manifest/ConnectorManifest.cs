@@ -124,23 +124,22 @@ public sealed class ConnectorManifest
         obj.ValueKind == JsonValueKind.Object && obj.TryGetProperty(name, out JsonElement v) && v.ValueKind == JsonValueKind.True;
 }
 
-/// <summary>One action in a manifest.</summary>
-public sealed class ActionDefinition
+/// <summary>What actions and polling triggers share: a name, descriptions and compiled input and output schemas.</summary>
+public abstract class OperationDefinition
 {
-    internal ActionDefinition(string name, JsonElement raw, JsonSchema input, JsonSchema output, IReadOnlyList<string> tags, InputDefaults defaults)
+    private protected OperationDefinition(string name, JsonElement raw, JsonSchema input, JsonSchema output, InputDefaults defaults)
     {
         Name = name;
         Raw = raw;
         Input = input;
         Output = output;
-        Tags = tags;
         Defaults = defaults;
     }
 
-    /// <summary>The action's key in <c>actions</c>.</summary>
+    /// <summary>The key in <c>actions</c> or <c>polling_triggers</c>.</summary>
     public string Name { get; }
 
-    /// <summary>The action as written, unknown fields included.</summary>
+    /// <summary>The definition as written, unknown fields included.</summary>
     public JsonElement Raw { get; }
 
     /// <summary><c>display_name</c>, falling back to <see cref="Name"/>.</summary>
@@ -152,11 +151,8 @@ public sealed class ActionDefinition
     /// <summary><c>input_schema</c> as written.</summary>
     public JsonElement InputSchema => Raw.GetProperty("input_schema");
 
-    /// <summary><c>output_schema</c> as written.</summary>
+    /// <summary><c>output_schema</c> as written (for a trigger: the schema of each record's <c>data</c>).</summary>
     public JsonElement OutputSchema => Raw.GetProperty("output_schema");
-
-    /// <summary>Patchbay's <c>tags</c>, for filtering tools.</summary>
-    public IReadOnlyList<string> Tags { get; }
 
     /// <summary>The compiled <c>input_schema</c>.</summary>
     public JsonSchema Input { get; }
@@ -168,48 +164,30 @@ public sealed class ActionDefinition
     public InputDefaults Defaults { get; }
 }
 
-/// <summary>One polling trigger in a manifest.</summary>
-public sealed class PollingTriggerDefinition
+/// <summary>One action in a manifest.</summary>
+public sealed class ActionDefinition : OperationDefinition
 {
-    internal PollingTriggerDefinition(string name, JsonElement raw, JsonSchema input, JsonSchema output, TimeSpan interval, InputDefaults defaults)
+    internal ActionDefinition(string name, JsonElement raw, JsonSchema input, JsonSchema output, IReadOnlyList<string> tags, InputDefaults defaults)
+        : base(name, raw, input, output, defaults)
     {
-        Name = name;
-        Raw = raw;
-        Input = input;
-        Output = output;
-        PollingInterval = interval;
-        Defaults = defaults;
+        Tags = tags;
     }
 
-    /// <summary>The trigger's key in <c>polling_triggers</c>.</summary>
-    public string Name { get; }
+    /// <summary>Patchbay's <c>tags</c>, for filtering tools.</summary>
+    public IReadOnlyList<string> Tags { get; }
+}
 
-    /// <summary>The trigger as written.</summary>
-    public JsonElement Raw { get; }
-
-    /// <summary><c>display_name</c>, falling back to <see cref="Name"/>.</summary>
-    public string DisplayName => ConnectorManifest.GetString(Raw, "display_name") ?? Name;
-
-    /// <summary><c>description</c>.</summary>
-    public string Description => ConnectorManifest.GetString(Raw, "description") ?? string.Empty;
-
-    /// <summary><c>input_schema</c> as written.</summary>
-    public JsonElement InputSchema => Raw.GetProperty("input_schema");
-
-    /// <summary><c>output_schema</c> as written: the schema of each record's <c>data</c>.</summary>
-    public JsonElement OutputSchema => Raw.GetProperty("output_schema");
+/// <summary>One polling trigger in a manifest.</summary>
+public sealed class PollingTriggerDefinition : OperationDefinition
+{
+    internal PollingTriggerDefinition(string name, JsonElement raw, JsonSchema input, JsonSchema output, TimeSpan interval, InputDefaults defaults)
+        : base(name, raw, input, output, defaults)
+    {
+        PollingInterval = interval;
+    }
 
     /// <summary><c>polling_interval</c>, parsed.</summary>
     public TimeSpan PollingInterval { get; }
-
-    /// <summary>The compiled <c>input_schema</c>.</summary>
-    public JsonSchema Input { get; }
-
-    /// <summary>The compiled <c>output_schema</c>.</summary>
-    public JsonSchema Output { get; }
-
-    /// <summary>Values filled in for inputs the caller leaves out.</summary>
-    public InputDefaults Defaults { get; }
 }
 
 /// <summary>The manifest's <c>auth</c> block.</summary>
