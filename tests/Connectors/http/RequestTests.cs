@@ -257,6 +257,22 @@ public class RequestTests
     }
 
     [Fact]
+    public async Task Request_RedirectToAnotherOrigin_DoesNotCarryACustomApiKeyHeader()
+    {
+        await using var elsewhere = await LoopbackServer.StartAsync(app => app.MapGet("/landing", () => Results.Json(new { landed = true })));
+        await using var server = await LoopbackServer.StartAsync(app =>
+            app.MapGet("/v1/moved", () => Results.Redirect(new Uri(elsewhere.BaseAddress, "/landing").ToString())));
+
+        IntegrationResult result = await For(server).ExecuteActionAsync("request", new { url = "https://api.example.com/v1/moved" },
+            new { auth_method = "api_key", api_key = "key_must_not_travel", header_name = "X-Goog-Api-Key" });
+
+        Assert.Equal("key_must_not_travel", Assert.Single(server.Requests).Headers["X-Goog-Api-Key"]);
+        RecordedRequest hop = Assert.Single(elsewhere.Requests);
+        Assert.False(hop.Headers.ContainsKey("X-Goog-Api-Key"));
+        Assert.True(((ActionResult)result.Outcome!).Data.GetProperty("body").GetProperty("landed").GetBoolean());
+    }
+
+    [Fact]
     public async Task Request_AuthNone_SendsNoCredentialButKeepsTheCallersAuthorization()
     {
         await using var server = await LoopbackServer.StartAsync(app => app.MapGet("/v1/me", () => Results.Json(new { id = 1 })));
