@@ -76,7 +76,8 @@ public sealed class IntegrationResult
     public string ToJson()
     {
         var buffer = new System.Buffers.ArrayBufferWriter<byte>();
-        using (var writer = new Utf8JsonWriter(buffer)) WriteTo(writer);
+        // Served as application/json, never inside HTML: keep apostrophes and non-ASCII text readable.
+        using (var writer = new Utf8JsonWriter(buffer, new JsonWriterOptions { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping })) WriteTo(writer);
         return System.Text.Encoding.UTF8.GetString(buffer.WrittenSpan);
     }
 

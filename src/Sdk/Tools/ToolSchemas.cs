@@ -62,7 +62,7 @@ public static class ToolSchemas
 
     /// <summary>Writes tools as a JSON array.</summary>
     public static string ToJson(IEnumerable<ToolDefinition> tools) =>
-        new JsonArray([.. tools.Select(t => (JsonNode)t.Definition.DeepClone())]).ToJsonString(new JsonSerializerOptions { WriteIndented = true });
+        new JsonArray([.. tools.Select(t => (JsonNode)t.Definition.DeepClone())]).ToJsonString(new JsonSerializerOptions { WriteIndented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping });
 
     private static JsonObject Describe(ConnectorManifest manifest, ActionDefinition action, string name, ToolFormat format)
     {
