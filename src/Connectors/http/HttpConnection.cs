@@ -40,27 +40,7 @@ internal sealed class HttpConnection
         };
     }
 
-    public bool IsAllowed(Uri url)
-    {
-        if (AllowedHosts.Count == 0)
-        {
-            return true;
-        }
-
-        string host = url.IdnHost.TrimEnd('.');
-        foreach (string entry in AllowedHosts)
-        {
-            string pattern = entry.Trim().TrimEnd('.');
-            if (pattern.StartsWith("*.", StringComparison.Ordinal)
-                ? host.Length > pattern.Length - 1 && host.EndsWith(pattern[1..], StringComparison.OrdinalIgnoreCase)
-                : string.Equals(host, pattern, StringComparison.OrdinalIgnoreCase))
-            {
-                return true;
-            }
-        }
-
-        return false;
-    }
+    public bool IsAllowed(Uri url) => Patchbay.Sdk.Fetch.AllowedHosts.IsAllowed(AllowedHosts, url);
 
     public string RefusalMessage(Uri url) =>
         $"url: the host {url.Host} is not in this connection's allowed_hosts ({string.Join(", ", AllowedHosts)}); nothing was sent.";

@@ -1,8 +1,10 @@
 namespace Patchbay.Sdk.Fetch;
 
 /// <summary>Matches hosts against a connector's <c>allowed_hosts</c>: exact names, or <c>*.example.com</c> for subdomains only.</summary>
-internal static class AllowedHosts
+/// <remarks>Public so a connector with its own host list (a connection's <c>allowed_hosts</c>) matches exactly as FetchAsync does.</remarks>
+public static class AllowedHosts
 {
+    /// <summary>Whether <paramref name="uri"/>'s host is in <paramref name="allowedHosts"/>; an empty list allows every host.</summary>
     public static bool IsAllowed(IReadOnlyList<string> allowedHosts, Uri uri)
     {
         if (allowedHosts.Count == 0)
@@ -33,7 +35,7 @@ internal static class AllowedHosts
     }
 
     /// <exception cref="FetchBlockedException">The URL's host is outside <paramref name="allowedHosts"/>.</exception>
-    public static void ThrowIfNotAllowed(IReadOnlyList<string> allowedHosts, Uri uri, bool redirect)
+    internal static void ThrowIfNotAllowed(IReadOnlyList<string> allowedHosts, Uri uri, bool redirect)
     {
         if (!IsAllowed(allowedHosts, uri))
         {
