@@ -38,4 +38,4 @@ export Patchbay__AllowPrivateNetworks="${Patchbay__AllowPrivateNetworks:-true}"
 export ASPNETCORE_ENVIRONMENT="${ASPNETCORE_ENVIRONMENT:-Development}"
 
 echo "Patchbay: http://localhost:7071  (API key: send 'x-functions-key: ${Patchbay__ApiKeys%%,*}')  reference: http://localhost:7071/api/docs?code=${Patchbay__ApiKeys%%,*}"
-dotnet run --project src/FunctionApp/Patchbay.FunctionApp.csproj -c Release -- "$@"
+dotnet run --project src/Server/Patchbay.Server.csproj -c Release -- "$@"

@@ -1,5 +1,5 @@
 using System.Text.Json;
-using Patchbay.FunctionApp.Hosting;
+using Patchbay.Platform.Hosting;
 
 namespace Patchbay.Infra.Tests;
 
@@ -16,7 +16,7 @@ public class AppSettingsTests(CompiledInfra infra)
     [Fact]
     public void AppSettingNames_AreExactlyWhatTheAppAndTheHostRead()
     {
-        // SettingNames is the app's own list (Patchbay.FunctionApp.Hosting); a test there ties it to what the code binds.
+        // SettingNames is the app's own list (Patchbay.Platform.Hosting); a test there ties it to what the code binds.
         var expected = SettingNames.Azure.Concat(SettingNames.HostOnly).Order(StringComparer.Ordinal);
 
         Assert.Equal(expected, infra.Template.AppSettingNames().Order(StringComparer.Ordinal));

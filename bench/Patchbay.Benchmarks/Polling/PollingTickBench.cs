@@ -16,11 +16,11 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Time.Testing;
-using Patchbay.FunctionApp.Catalog;
-using Patchbay.FunctionApp.Hosting;
-using Patchbay.FunctionApp.Polling;
-using Patchbay.FunctionApp.Storage;
-using Patchbay.FunctionApp.Subscriptions;
+using Patchbay.Platform.Catalog;
+using Patchbay.Platform.Hosting;
+using Patchbay.Platform.Polling;
+using Patchbay.Platform.Storage;
+using Patchbay.Platform.Subscriptions;
 using Patchbay.Sdk;
 using Patchbay.Sdk.Fetch;
 
@@ -79,7 +79,7 @@ internal static class PollingTickBench
         builder.Configuration["Patchbay:EncryptionKeys"] = "bench:" + Convert.ToBase64String(new byte[32]);
         builder.Configuration["Patchbay:AllowPrivateNetworks"] = "true";
         builder.Configuration["Patchbay:PollingConcurrency"] = concurrency.ToString(CultureInfo.InvariantCulture);
-        builder.AddPatchbay();
+        builder.Services.AddPatchbayPlatform(builder.Configuration);
         builder.Logging.ClearProviders();
         builder.Services.AddSingleton(new StorageClients(new TableServiceClient(s_connectionString, tableOptions), new QueueServiceClient(s_connectionString)));
         builder.Services.AddSingleton(new ConnectorRegistration(BenchConnector()));

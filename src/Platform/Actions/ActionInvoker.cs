@@ -1,0 +1,65 @@
+using System.Text.Json;
+using Patchbay.Platform.Catalog;
+using Patchbay.Platform.Connections;
+using Patchbay.Platform.Hosting;
+using Patchbay.Sdk;
+using Patchbay.Sdk.Fetch;
+
+namespace Patchbay.Platform.Actions;
+
+/// <summary>
+/// Runs connector operations for the HTTP API and the poller: finds the connector, resolves auth from
+/// inline credentials or a stored connection, and builds the handler's context.
+/// </summary>
+public sealed class ActionInvoker(ConnectorCatalog catalog, ConnectionStore connections, FetchClient fetch, ILoggerFactory loggers)
+{
+    public Connector GetConnector(string id) =>
+        catalog.TryGet(id, out Connector connector)
+            ? connector
+            : throw ApiProblem.NotFound("Connector", $"There is no connector '{id}'. GET /api/connectors lists them.");
+
+    /// <summary>The auth for a call: inline <paramref name="auth"/> (envelope or flat) or the credentials of <paramref name="connectionId"/>.</summary>
+    public async Task<ConnectorAuth> ResolveAuthAsync(Connector connector, JsonElement auth, string? connectionId, CancellationToken cancellationToken)
+    {
+        bool hasAuth = auth.ValueKind == JsonValueKind.Object;
+        if (hasAuth && connectionId is not null)
+        {
+            throw ApiProblem.BadRequest("Send either auth or connection_id, not both.", new FieldError("/connection_id", "cannot be combined with auth"));
+        }
+
+        if (connectionId is null)
+        {
+            try
+            {
+                return connector.ReadAuth(auth);
+            }
+            catch (ArgumentException ex)
+            {
+                throw ApiProblem.BadRequest(ex.Message, new FieldError("/auth", ex.Message));
+            }
+        }
+
+        (Connection connection, ConnectorAuth stored) = await connections.GetWithCredentialsAsync(connectionId, cancellationToken)
+            ?? throw ApiProblem.NotFound("Connection", $"There is no connection '{connectionId}'.");
+        if (connection.Connector != connector.Id)
+        {
+            throw ApiProblem.BadRequest($"Connection '{connectionId}' belongs to connector '{connection.Connector}', not '{connector.Id}'.", new FieldError("/connection_id", "belongs to another connector"));
+        }
+
+        if (connection.Status != ConnectionStatus.Active)
+        {
+            throw new ApiProblem(409, ProblemTypes.ConnectionNotActive, "The connection is not active",
+                $"Connection '{connectionId}' is {connection.Status}{(connection.StatusReason is null ? string.Empty : ": " + connection.StatusReason)}. Create a new connection with working credentials.");
+        }
+
+        return stored;
+    }
+
+    public ConnectorContext CreateContext(Connector connector, ConnectorAuth auth, IReadOnlyDictionary<string, string>? metadata = null)
+    {
+        ConnectorContextOptions options = connector.CreateContextOptions(auth);
+        options.Logger = loggers.CreateLogger("Patchbay.Connectors." + connector.Id);
+        if (metadata is not null) options.Metadata = metadata;
+        return new ConnectorContext(fetch, options);
+    }
+}

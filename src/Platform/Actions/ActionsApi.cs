@@ -1,0 +1,65 @@
+using System.Text.Json;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Patchbay.Platform.Hosting;
+using Patchbay.Sdk;
+
+namespace Patchbay.Platform.Actions;
+
+/// <summary>Running actions, connected-account lookups and on-demand polls.</summary>
+public static class ActionsApi
+{
+    private static readonly HashSet<string> ActionFields = ["inputs", "auth", "connection_id"];
+    private static readonly HashSet<string> AccountFields = ["auth", "connection_id"];
+    private static readonly HashSet<string> PollFields = ["inputs", "auth", "connection_id", "last_poll_ts"];
+
+    public static RouteGroupBuilder MapActions(this IEndpointRouteBuilder routes)
+    {
+        RouteGroupBuilder group = routes.MapGroup("/api/connectors/{connector}").WithTags("Actions");
+        group.MapPost("/actions/{action}", ExecuteActionAsync).WithName("ExecuteAction")
+            .WithSummary("Runs an action with inline auth or a connection_id; answers the IntegrationResult.");
+        group.MapPost("/connected-account", GetConnectedAccountAsync).WithName("GetConnectedAccount")
+            .WithSummary("Describes the account behind the given auth or connection.");
+        group.MapPost("/triggers/{trigger}/poll", PollAsync).WithName("PollTrigger")
+            .WithSummary("Polls a trigger once, with last_poll_ts; answers the records.");
+        return group;
+    }
+
+    public static async Task<ContentHttpResult> ExecuteActionAsync(string connector, string action, HttpRequest request, ActionInvoker invoker, ILoggerFactory loggers, CancellationToken cancellationToken)
+    {
+        JsonElement body = await RequestBody.ReadObjectAsync(request, ActionFields, cancellationToken);
+        Connector target = invoker.GetConnector(connector);
+        string? connectionId = RequestBody.OptionalString(body, "connection_id");
+        ILogger logger = loggers.CreateLogger("Patchbay.Actions");
+        using IDisposable? scope = logger.BeginScope(new LogScope(
+            KeyValuePair.Create("Connector", (object?)connector), KeyValuePair.Create("Action", (object?)action), KeyValuePair.Create("ConnectionId", (object?)connectionId)));
+        ConnectorAuth auth = await invoker.ResolveAuthAsync(target, RequestBody.OptionalObject(body, "auth"), connectionId, cancellationToken);
+        IntegrationResult result = await target.ExecuteActionAsync(action, RequestBody.OptionalObject(body, "inputs"), invoker.CreateContext(target, auth), cancellationToken);
+        logger.LogInformation("Action {Connector}.{Action} finished with result type {ResultType}", connector, action, result.Type);
+        return TypedResults.Content(result.ToJson(), "application/json", statusCode: 200);
+    }
+
+    public static async Task<ContentHttpResult> GetConnectedAccountAsync(string connector, HttpRequest request, ActionInvoker invoker, CancellationToken cancellationToken)
+    {
+        JsonElement body = await RequestBody.ReadObjectAsync(request, AccountFields, cancellationToken);
+        Connector target = invoker.GetConnector(connector);
+        ConnectorAuth auth = await invoker.ResolveAuthAsync(target, RequestBody.OptionalObject(body, "auth"), RequestBody.OptionalString(body, "connection_id"), cancellationToken);
+        IntegrationResult result = await target.GetConnectedAccountAsync(invoker.CreateContext(target, auth), cancellationToken);
+        return TypedResults.Content(result.ToJson(), "application/json", statusCode: 200);
+    }
+
+    public static async Task<Ok<PollResponse>> PollAsync(string connector, string trigger, HttpRequest request, ActionInvoker invoker, TimeProvider time, CancellationToken cancellationToken)
+    {
+        JsonElement body = await RequestBody.ReadObjectAsync(request, PollFields, cancellationToken);
+        Connector target = invoker.GetConnector(connector);
+        DateTimeOffset? lastPollTs = RequestBody.OptionalTimestamp(body, "last_poll_ts");
+        ConnectorAuth auth = await invoker.ResolveAuthAsync(target, RequestBody.OptionalObject(body, "auth"), RequestBody.OptionalString(body, "connection_id"), cancellationToken);
+        DateTimeOffset polledAt = time.GetUtcNow();
+        IReadOnlyList<PollRecord> records = await target.ExecutePollingTriggerAsync(trigger, RequestBody.OptionalObject(body, "inputs"), lastPollTs, invoker.CreateContext(target, auth), cancellationToken);
+        return TypedResults.Ok(new PollResponse(records, polledAt));
+    }
+}
+
+/// <summary>The answer to an on-demand poll: the records, and when the poll started (the next <c>last_poll_ts</c>).</summary>
+public sealed record PollResponse(
+    [property: System.Text.Json.Serialization.JsonPropertyName("records")] IReadOnlyList<PollRecord> Records,
+    [property: System.Text.Json.Serialization.JsonPropertyName("polled_at")] DateTimeOffset PolledAt);

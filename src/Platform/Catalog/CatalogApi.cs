@@ -1,0 +1,106 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Patchbay.Platform.Actions;
+using Patchbay.Platform.Hosting;
+using Patchbay.Sdk;
+
+namespace Patchbay.Platform.Catalog;
+
+/// <summary>Discovering connectors, their actions and inputs, and actions as LLM tools.</summary>
+public static class CatalogApi
+{
+    public static RouteGroupBuilder MapCatalog(this IEndpointRouteBuilder routes)
+    {
+        RouteGroupBuilder group = routes.MapGroup("/api").WithTags("Catalog");
+        group.MapGet("/connectors", ListConnectors).WithName("ListConnectors")
+            .WithSummary("Every connector: id, names, version, auth type, actions and triggers.");
+        group.MapGet("/connectors/{connector}", GetConnector).WithName("GetConnector")
+            .WithSummary("One connector's manifest: schemas, defaults, and the auth fields a client renders as a form.");
+        group.MapGet("/tools", ListTools).WithName("ListTools")
+            .WithSummary("Actions as tool definitions for OpenAI, Anthropic or MCP, filtered by connectors and tags.");
+        return group;
+    }
+
+    public static Ok<JsonArray> ListConnectors(ConnectorCatalog catalog) =>
+        TypedResults.Ok(new JsonArray([.. catalog.All.OrderBy(c => c.Id, StringComparer.Ordinal).Select(c => (JsonNode)Summary(c.Manifest))]));
+
+    public static Ok<JsonObject> GetConnector(string connector, ActionInvoker invoker)
+    {
+        ConnectorManifest manifest = invoker.GetConnector(connector).Manifest;
+        JsonObject result = Summary(manifest);
+        result["auth"] = Auth(manifest.Auth);
+        result["allowed_hosts"] = new JsonArray([.. manifest.AllowedHosts.Select(h => (JsonNode)h)]);
+        result["supports_billing"] = manifest.SupportsBilling;
+        result["supports_connected_account"] = manifest.SupportsConnectedAccount;
+        result["actions"] = new JsonObject(manifest.Actions.Values.Select(a => KeyValuePair.Create(a.Name, (JsonNode?)new JsonObject
+        {
+            ["display_name"] = a.DisplayName,
+            ["description"] = a.Description,
+            ["tags"] = new JsonArray([.. a.Tags.Select(t => (JsonNode)t)]),
+            ["input_schema"] = Node(a.InputSchema),
+            ["output_schema"] = Node(a.OutputSchema),
+            ["defaults"] = Defaults(a.Defaults),
+        })));
+        result["polling_triggers"] = new JsonObject(manifest.PollingTriggers.Values.Select(t => KeyValuePair.Create(t.Name, (JsonNode?)new JsonObject
+        {
+            ["display_name"] = t.DisplayName,
+            ["description"] = t.Description,
+            ["polling_interval"] = t.Raw.GetProperty("polling_interval").GetString(),
+            ["polling_interval_seconds"] = (long)t.PollingInterval.TotalSeconds,
+            ["input_schema"] = Node(t.InputSchema),
+            ["output_schema"] = Node(t.OutputSchema),
+            ["defaults"] = Defaults(t.Defaults),
+        })));
+        result["manifest"] = Node(manifest.Raw);
+        return TypedResults.Ok(result);
+    }
+
+    public static Ok<JsonArray> ListTools(ConnectorCatalog catalog, string? format = null, string? connectors = null, string? tags = null)
+    {
+        ToolFormat toolFormat = (format ?? "openai").ToLowerInvariant() switch
+        {
+            "openai" => ToolFormat.OpenAI,
+            "anthropic" => ToolFormat.Anthropic,
+            "mcp" => ToolFormat.Mcp,
+            _ => throw ApiProblem.BadRequest($"format '{format}' is not supported; use openai, anthropic or mcp.", new FieldError("/format", "must be openai, anthropic or mcp")),
+        };
+        string[] connectorIds = Split(connectors);
+        foreach (string id in connectorIds)
+        {
+            if (!catalog.TryGet(id, out _)) throw ApiProblem.NotFound("Connector", $"There is no connector '{id}'.");
+        }
+
+        IReadOnlyList<ToolDefinition> tools = ToolSchemas.Create(catalog.All.Select(c => c.Manifest), toolFormat, connectorIds, Split(tags));
+        return TypedResults.Ok(new JsonArray([.. tools.Select(t => (JsonNode)t.Definition.DeepClone())]));
+    }
+
+    private static JsonObject Summary(ConnectorManifest manifest) => new()
+    {
+        ["id"] = manifest.Id,
+        ["name"] = manifest.Name,
+        ["display_name"] = manifest.DisplayName,
+        ["description"] = manifest.Description,
+        ["version"] = manifest.Version,
+        ["auth_type"] = manifest.Auth.Type,
+        ["actions"] = new JsonArray([.. manifest.Actions.Keys.Order(StringComparer.Ordinal).Select(a => (JsonNode)a)]),
+        ["polling_triggers"] = new JsonArray([.. manifest.PollingTriggers.Keys.Order(StringComparer.Ordinal).Select(t => (JsonNode)t)]),
+    };
+
+    private static JsonObject Auth(AuthDefinition auth)
+    {
+        var node = new JsonObject { ["type"] = auth.Type };
+        if (auth.Raw.ValueKind == JsonValueKind.Object && auth.Raw.TryGetProperty("title", out JsonElement title)) node["title"] = Node(title);
+        if (auth.FieldsSchema.ValueKind != JsonValueKind.Undefined) node["fields"] = Node(auth.FieldsSchema);
+        if (auth.Provider is { } provider) node["provider"] = provider;
+        if (auth.Scopes.Count > 0) node["scopes"] = new JsonArray([.. auth.Scopes.Select(s => (JsonNode)s)]);
+        return node;
+    }
+
+    private static JsonObject Defaults(InputDefaults defaults) =>
+        new(defaults.TopLevel.Select(d => KeyValuePair.Create(d.Key, Node(d.Value))));
+
+    private static JsonNode? Node(JsonElement element) => element.ValueKind == JsonValueKind.Undefined ? null : JsonNode.Parse(element.GetRawText());
+
+    private static string[] Split(string? list) => (list ?? string.Empty).Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+}

@@ -1,0 +1,54 @@
+using Microsoft.Extensions.Options;
+using Patchbay.Platform.Actions;
+using Patchbay.Platform.Catalog;
+using Patchbay.Platform.Connections;
+using Patchbay.Platform.Polling;
+using Patchbay.Platform.Storage;
+using Patchbay.Platform.Subscriptions;
+using Patchbay.Sdk.Fetch;
+
+namespace Patchbay.Platform.Hosting;
+
+/// <summary>Registers the host-neutral platform: both hosts (standalone and the isolated worker) call this and nothing else of it.</summary>
+public static class PlatformServiceCollectionExtensions
+{
+    /// <summary>Adds options, storage clients, the connector catalogue, the invoker, connections, subscriptions and the poller.</summary>
+    public static IServiceCollection AddPatchbayPlatform(this IServiceCollection services, IConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+        services.AddOptions<PatchbayOptions>().Bind(configuration.GetSection(PatchbayOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
+        services.AddProblemDetails(problems => problems.CustomizeProblemDetails = context =>
+        {
+            if (InvocationIds.Get(context.HttpContext) is { } invocationId)
+            {
+                context.ProblemDetails.Extensions["invocation_id"] = invocationId;
+            }
+
+            context.ProblemDetails.Instance ??= context.HttpContext.Request.Path;
+        });
+        services.AddExceptionHandler<PatchbayExceptionHandler>();
+        services.AddSingleton(TimeProvider.System);
+        services.AddSingleton(sp => StorageClients.FromConfiguration(sp.GetRequiredService<IConfiguration>()));
+        services.AddSingleton(sp => new CredentialProtector(sp.GetRequiredService<IOptions<PatchbayOptions>>().Value.EncryptionKeys));
+        services.AddSingleton<ConnectionStore>();
+        services.AddSingleton(sp => new ConnectorCatalog(
+            ConnectorCatalog.Discover(AppContext.BaseDirectory).Concat(sp.GetServices<ConnectorRegistration>().Select(r => r.Connector))));
+        services.AddSingleton(sp => new FetchClient(
+            new FetchOptions { AllowPrivateNetworks = sp.GetRequiredService<IOptions<PatchbayOptions>>().Value.AllowPrivateNetworks },
+            sp.GetRequiredService<TimeProvider>(),
+            sp.GetRequiredService<ILoggerFactory>().CreateLogger("Patchbay.Fetch")));
+        services.AddSingleton<ActionInvoker>();
+        services.AddSingleton<SubscriptionStore>();
+        services.AddSingleton<DeliverySender>();
+        services.AddSingleton<PollerFaults>();
+        services.AddSingleton<Poller>();
+        return services;
+    }
+
+    /// <summary>Builds the singletons that check connectors and settings, so a broken one stops start-up instead of the first request.</summary>
+    public static void ValidatePatchbayPlatform(this IServiceProvider services)
+    {
+        services.GetRequiredService<ConnectorCatalog>();
+        services.GetRequiredService<CredentialProtector>();
+    }
+}

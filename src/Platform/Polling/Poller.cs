@@ -1,0 +1,508 @@
+using System.Diagnostics;
+using System.Security.Cryptography;
+using Azure;
+using Azure.Data.Tables;
+using Microsoft.Extensions.Options;
+using Patchbay.Platform.Actions;
+using Patchbay.Platform.Catalog;
+using Patchbay.Platform.Connections;
+using Patchbay.Platform.Hosting;
+using Patchbay.Platform.Subscriptions;
+using Patchbay.Sdk;
+
+namespace Patchbay.Platform.Polling;
+
+/// <summary>
+/// One polling tick: finds the subscriptions that are due (the due index, never a scan), claims each with an
+/// If-Match lease, polls it, queues new records in its outbox in the same transaction that advances its poll state,
+/// delivers, and records the outcome. Overlapping ticks, repeated ticks and crashes at any step neither lose nor
+/// skip a record; a crash after a delivery and before its outcome is written re-delivers it with the same event id.
+/// </summary>
+public sealed class Poller
+{
+    private readonly SubscriptionStore _store;
+    private readonly ConnectorCatalog _catalog;
+    private readonly ConnectionStore _connections;
+    private readonly ActionInvoker _invoker;
+    private readonly DeliverySender _sender;
+    private readonly PollerFaults _faults;
+    private readonly TimeProvider _time;
+    private readonly ILogger<Poller> _logger;
+    private readonly int _concurrency;
+    private readonly int _maxFailures;
+
+    public Poller(SubscriptionStore store, ConnectorCatalog catalog, ConnectionStore connections, ActionInvoker invoker, DeliverySender sender,
+        PollerFaults faults, IOptions<PatchbayOptions> options, TimeProvider time, ILogger<Poller> logger)
+    {
+        _store = store;
+        _catalog = catalog;
+        _connections = connections;
+        _invoker = invoker;
+        _sender = sender;
+        _faults = faults;
+        _time = time;
+        _logger = logger;
+        _concurrency = options.Value.PollingConcurrency;
+        _maxFailures = options.Value.MaxConsecutiveFailures;
+    }
+
+    /// <summary>Runs one tick over every due subscription, <c>Patchbay__PollingConcurrency</c> at a time.</summary>
+    public async Task<PollingTickResult> RunTickAsync(CancellationToken cancellationToken = default)
+    {
+        long started = Stopwatch.GetTimestamp();
+        string owner = "tick_" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(6));
+        IReadOnlyList<DueEntry> due = await _store.QueryDueAsync(_time.GetUtcNow(), PollingConstants.MaxSubscriptionsPerTick, cancellationToken);
+
+        // A crash between writing a subscription's new due-index row and removing its old one leaves two; take it once.
+        (string Id, string[] Keys)[] work = [.. due.GroupBy(d => d.SubscriptionId, StringComparer.Ordinal).Select(g => (g.Key, g.Select(d => d.Key).ToArray()))];
+        var counters = new TickCounters();
+        await Parallel.ForEachAsync(work, new ParallelOptions { MaxDegreeOfParallelism = _concurrency, CancellationToken = cancellationToken }, async (item, token) =>
+        {
+            try
+            {
+                await ProcessAsync(item.Id, item.Keys, owner, counters, token);
+            }
+            catch (OperationCanceledException) when (token.IsCancellationRequested)
+            {
+                throw;
+            }
+            catch (Exception ex)
+            {
+                // Like a crash: nothing more is written, the claim lapses after the lease and a later tick starts again from the outbox.
+                Interlocked.Increment(ref counters.Errors);
+                _logger.LogError(ex, "Subscription {SubscriptionId} failed in the middle of its tick; its lease lapses and a later tick picks it up", item.Id);
+            }
+        });
+
+        var result = new PollingTickResult(work.Length, counters.Polled, counters.Delivered, counters.FailedDeliveries, counters.Skipped, counters.Paused, counters.Errors,
+            Stopwatch.GetElapsedTime(started));
+        _logger.LogInformation("Polling tick {TickId}: {Summary}", owner, result.Summary);
+        return result;
+    }
+
+    private async Task ProcessAsync(string id, string[] pickedKeys, string owner, TickCounters counters, CancellationToken cancellationToken)
+    {
+        DateTimeOffset now = _time.GetUtcNow();
+        if (await _store.GetStateIfExistsAsync(id, cancellationToken) is not { } found)
+        {
+            foreach (string key in pickedKeys) await _store.DeleteDueAsync(key, cancellationToken);
+            Interlocked.Increment(ref counters.Skipped);
+            return;
+        }
+
+        (SubscriptionState state, ETag etag) = found;
+        if (state.Status != SubscriptionStatus.Active || state.DueAt is not { } dueAt || dueAt > now)
+        {
+            // A stale hint (paused, or already moved on): drop it unless it is the subscription's current one.
+            foreach (string key in pickedKeys.Where(k => k != state.DueKey)) await _store.DeleteDueAsync(key, cancellationToken);
+            Interlocked.Increment(ref counters.Skipped);
+            return;
+        }
+
+        if (state.LeaseUntil is { } held && held > now)
+        {
+            Interlocked.Increment(ref counters.Skipped);
+            return;
+        }
+
+        DateTimeOffset leaseUntil = now + PollingConstants.LeaseDuration;
+        if (await _store.TryClaimAsync(id, etag, leaseUntil, owner, cancellationToken) is not { } claimed)
+        {
+            Interlocked.Increment(ref counters.Skipped);
+            return;
+        }
+
+        state.LeaseUntil = leaseUntil;
+        state.LeaseOwner = owner;
+        var run = new Run(state, claimed, state.DueKey is { } current ? pickedKeys.Append(current) : pickedKeys, now);
+        using IDisposable? scope = _logger.BeginScope(new LogScope(
+            KeyValuePair.Create("SubscriptionId", (object?)id), KeyValuePair.Create("Connector", (object?)state.Connector), KeyValuePair.Create("Trigger", (object?)state.Trigger)));
+        try
+        {
+            await PollAndDeliverAsync(run, counters, cancellationToken);
+        }
+        catch (SubscriptionChangedException)
+        {
+            _logger.LogInformation("Subscription {SubscriptionId} was deleted or changed while it was being polled; nothing more is delivered for this tick", id);
+            Interlocked.Increment(ref counters.Skipped);
+        }
+    }
+
+    private async Task PollAndDeliverAsync(Run run, TickCounters counters, CancellationToken cancellationToken)
+    {
+        SubscriptionState state = run.State;
+        DateTimeOffset now = run.Now;
+
+        if (!_catalog.TryGet(state.Connector, out Connector connector))
+        {
+            await PauseAsync(run, counters, $"Connector '{state.Connector}' is no longer installed.", cancellationToken);
+            return;
+        }
+
+        if (!connector.Manifest.PollingTriggers.TryGetValue(state.Trigger, out PollingTriggerDefinition? trigger))
+        {
+            await PauseAsync(run, counters, $"Connector '{state.Connector}' no longer has the polling trigger '{state.Trigger}'.", cancellationToken);
+            return;
+        }
+
+        ConnectorAuth auth = ConnectorAuth.None;
+        if (connector.Manifest.Auth.IsRequired)
+        {
+            string? problem = null;
+            try
+            {
+                if (state.ConnectionId is null) problem = $"Connector '{state.Connector}' needs a connection and the subscription has none.";
+                else if (await _connections.GetWithCredentialsAsync(state.ConnectionId, cancellationToken) is not { } connection) problem = $"Connection '{state.ConnectionId}' no longer exists.";
+                else if (connection.Connection.Status != ConnectionStatus.Active)
+                {
+                    problem = $"Connection '{state.ConnectionId}' is {connection.Connection.Status}" + (connection.Connection.StatusReason is { } why ? $": {why}" : ".");
+                }
+                else auth = connection.Auth;
+            }
+            catch (CryptographicException)
+            {
+                problem = $"The credentials of connection '{state.ConnectionId}' could not be decrypted; check Patchbay__EncryptionKeys.";
+            }
+
+            if (problem is not null)
+            {
+                await PauseAsync(run, counters, problem, cancellationToken);
+                return;
+            }
+        }
+
+        // The outbox: read when anything is pending; attempted when its backoff has passed.
+        bool outboxOpen = state.NextOutboxAt is not { } blockedUntil || blockedUntil <= now;
+        List<OutboxEntry> outbox = state.PendingCount > 0 || state.NextOutboxAt is not null
+            ? [.. await _store.ReadOutboxAsync(state.Id, PollingConstants.MaxOutboxRead, cancellationToken)]
+            : [];
+        List<OutboxEntry> retries = outboxOpen ? [.. outbox.Where(e => e.NextAttemptAt <= now)] : [];
+
+        // The poll.
+        IReadOnlyList<PollRecord>? records = null;
+        Exception? pollError = null;
+        bool pollDue = state.NextPollAt <= now;
+        if (pollDue)
+        {
+            Interlocked.Increment(ref counters.Polled);
+            try
+            {
+                records = await connector.ExecutePollingTriggerAsync(state.Trigger, state.Inputs, state.LastPollTs, _invoker.CreateContext(connector, auth), cancellationToken);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+            {
+                pollError = ex;
+            }
+        }
+
+        var fresh = new List<OutboxEntry>();
+        if (records is not null)
+        {
+            bool baseline = !state.Baselined && !state.DeliverExisting;
+            foreach (PollRecord record in records)
+            {
+                string key = record.Key;
+                if (state.SeenIds.Contains(key) || fresh.Any(e => e.RecordId == key)) continue;
+                if (baseline)
+                {
+                    state.SeenIds.Add(key);
+                    continue;
+                }
+
+                string eventId = DeliveryFormat.EventId(state.Id, key);
+                byte[] body = DeliveryFormat.Body(eventId, state.Id, state.Connector, state.Trigger, record, now);
+                if (body.Length > OutboxEntry.MaxBodyBytes)
+                {
+                    _logger.LogError("Record {RecordId} of subscription {SubscriptionId} is {Bytes} bytes, more than a delivery can hold ({Max}); it is skipped", key, state.Id, body.Length, OutboxEntry.MaxBodyBytes);
+                    run.History.Add(new SubscriptionEvent
+                    {
+                        Status = SubscriptionEventStatus.Failed, Kind = SubscriptionEventStatus.DeliveryKind, EventId = eventId, RecordId = key,
+                        Error = $"The record is {body.Length} bytes; deliveries hold at most {OutboxEntry.MaxBodyBytes}.", CreatedAt = now, At = now,
+                    });
+                    state.SeenIds.Add(key);
+                    continue;
+                }
+
+                fresh.Add(new OutboxEntry { EventId = eventId, RecordId = key, Body = body, Seq = state.NextSeq++, CreatedAt = now, NextAttemptAt = now, UpdatedAt = now });
+            }
+
+            if (baseline) _logger.LogInformation("Subscription {SubscriptionId} took its baseline: {Count} existing records remembered, none delivered", state.Id, records.Count);
+        }
+
+        List<OutboxEntry> toDeliver = outboxOpen ? [.. retries.Concat(fresh).Take(PollingConstants.MaxDeliveriesPerTick)] : [];
+
+        // New records go into the outbox in the same transaction that moves LastPollTs past them (If-Match on the claim,
+        // so a deleted subscription stops here). Before any delivery, the outbox holds everything that will be sent.
+        if (fresh.Count > 0 || toDeliver.Count > 0)
+        {
+            if (state.NextOutboxAt is null) state.NextOutboxAt = now;
+            List<OutboxEntry[]> chunks = [.. ChunkForTransaction(fresh)];
+            if (chunks.Count == 0) chunks.Add([]);
+            for (int i = 0; i < chunks.Count; i++)
+            {
+                foreach (OutboxEntry entry in chunks[i]) state.SeenIds.Add(entry.RecordId);
+                state.PendingCount += chunks[i].Length;
+                if (i == chunks.Count - 1 && records is not null) ApplyPoll(state, trigger, now);
+                run.ETag = await _store.CommitAsync(state, run.ETag, [.. chunks[i].Select(e => SubscriptionStore.OutboxInsert(state.Id, e))], cancellationToken);
+            }
+
+            if (fresh.Count > 0) _logger.LogInformation("Subscription {SubscriptionId} queued {Count} new records", state.Id, fresh.Count);
+        }
+        else if (records is not null)
+        {
+            ApplyPoll(state, trigger, now);
+        }
+
+        await _faults.OnAsync(PollerFaultPoint.BeforeDelivery, state.Id, cancellationToken);
+
+        // Deliveries, oldest first; the first failure stops them and holds the rest behind its backoff, keeping order.
+        string? secret = null;
+        string? pauseReason = null;
+        bool attempted = false;
+        DateTimeOffset? blockedUntilNext = null;
+        var rows = new List<TableTransactionAction>();
+        var delivered = new HashSet<string>(StringComparer.Ordinal);
+        foreach (OutboxEntry[] chunk in toDeliver.Chunk(PollingConstants.DeliveriesPerCommit))
+        {
+            if (rows.Count > 0)
+            {
+                run.ETag = await CommitWithHistoryAsync(run, rows, cancellationToken);
+                rows.Clear();
+            }
+
+            foreach (OutboxEntry entry in chunk)
+            {
+                attempted = true;
+                DeliveryResult result = await _sender.DeliverAsync(state.Destination, () => secret ??= _store.GetSigningSecret(state), entry.EventId, entry.Body, cancellationToken);
+                DateTimeOffset at = _time.GetUtcNow();
+                entry.Attempts++;
+                entry.UpdatedAt = at;
+                if (result.Success)
+                {
+                    delivered.Add(entry.EventId);
+                    state.PendingCount--;
+                    rows.Add(SubscriptionStore.OutboxDelete(state.Id, entry));
+                    run.History.Add(new SubscriptionEvent
+                    {
+                        Status = SubscriptionEventStatus.Delivered, Kind = SubscriptionEventStatus.DeliveryKind, EventId = entry.EventId, RecordId = entry.RecordId,
+                        Attempts = entry.Attempts, CreatedAt = entry.CreatedAt, At = at,
+                    });
+                    Interlocked.Increment(ref counters.Delivered);
+                    _logger.LogInformation("Delivered event {EventId} (record {RecordId}) to the {DestinationType} on attempt {Attempt}", entry.EventId, entry.RecordId, state.Destination.Type, entry.Attempts);
+                    continue;
+                }
+
+                entry.LastError = result.Error;
+                entry.NextAttemptAt = at + DeliveryBackoff(entry.Attempts);
+                blockedUntilNext = entry.NextAttemptAt;
+                rows.Add(SubscriptionStore.OutboxAttempt(state.Id, entry));
+                run.History.Add(new SubscriptionEvent
+                {
+                    Status = SubscriptionEventStatus.Failed, Kind = SubscriptionEventStatus.DeliveryKind, EventId = entry.EventId, RecordId = entry.RecordId,
+                    Attempts = entry.Attempts, Error = result.Error, CreatedAt = entry.CreatedAt, At = at,
+                });
+                state.LastError = $"Delivery of {entry.EventId} failed: {result.Error}";
+                state.LastErrorAt = at;
+                Interlocked.Increment(ref counters.FailedDeliveries);
+                _logger.LogWarning("Delivery of event {EventId} (record {RecordId}) to the {DestinationType} failed on attempt {Attempt}: {Error}; next attempt at {NextAttemptAt:O}",
+                    entry.EventId, entry.RecordId, state.Destination.Type, entry.Attempts, result.Error, entry.NextAttemptAt);
+                if (entry.Attempts >= _maxFailures)
+                {
+                    pauseReason = $"Delivery of {entry.EventId} failed {entry.Attempts} times in a row: {result.Error}";
+                }
+
+                break;
+            }
+
+            if (blockedUntilNext is not null) break;
+        }
+
+        if (attempted) await _faults.OnAsync(PollerFaultPoint.AfterDelivery, state.Id, cancellationToken);
+
+        // The outcome: outbox schedule, poll schedule or backoff, failures, pause, lease released.
+        if (blockedUntilNext is { } blocked) state.NextOutboxAt = blocked;
+        else if (state.PendingCount <= 0) state.NextOutboxAt = null;
+        else if (attempted || state.NextOutboxAt is null)
+        {
+            DateTimeOffset? earliest = outbox.Concat(fresh).Where(e => !delivered.Contains(e.EventId)).Select(e => (DateTimeOffset?)e.NextAttemptAt).Min();
+            state.NextOutboxAt = earliest is { } e && e > now ? e : now;
+        }
+
+        if (state.PendingCount < 0) state.PendingCount = 0;
+
+        if (pollError is RateLimitError limited)
+        {
+            TimeSpan wait = limited.RetryAfter > TimeSpan.FromSeconds(1) ? limited.RetryAfter : TimeSpan.FromSeconds(1);
+            state.NextPollAt = now + wait;
+            state.LastError = $"The upstream is rate limiting; polling again after {wait.TotalSeconds:0} s.";
+            state.LastErrorAt = now;
+            run.History.Add(new SubscriptionEvent { Status = SubscriptionEventStatus.Failed, Kind = SubscriptionEventStatus.PollKind, Error = state.LastError, CreatedAt = now, At = now });
+            _logger.LogWarning("Subscription {SubscriptionId} is rate limited; next poll at {NextPollAt:O}", state.Id, state.NextPollAt);
+        }
+        else if (pollError is not null)
+        {
+            state.ConsecutiveFailures++;
+            string error = Describe(pollError);
+            state.LastError = error;
+            state.LastErrorAt = now;
+            state.NextPollAt = now + PollBackoff(trigger.PollingInterval, state.ConsecutiveFailures);
+            run.History.Add(new SubscriptionEvent { Status = SubscriptionEventStatus.Failed, Kind = SubscriptionEventStatus.PollKind, Error = error, Attempts = state.ConsecutiveFailures, CreatedAt = now, At = now });
+            _logger.LogWarning("Poll of subscription {SubscriptionId} failed ({Failures} in a row): {Error}; next poll at {NextPollAt:O}", state.Id, state.ConsecutiveFailures, error, state.NextPollAt);
+            if (state.ConsecutiveFailures >= _maxFailures)
+            {
+                pauseReason = $"Polling failed {state.ConsecutiveFailures} times in a row; last error: {error}";
+            }
+        }
+
+        if (pauseReason is not null)
+        {
+            state.Status = SubscriptionStatus.Paused;
+            state.PausedReason = pauseReason;
+            Interlocked.Increment(ref counters.Paused);
+            _logger.LogWarning("Subscription {SubscriptionId} is paused: {Reason}", state.Id, pauseReason);
+        }
+
+        await FinishAsync(run, rows, cancellationToken);
+    }
+
+    private static void ApplyPoll(SubscriptionState state, PollingTriggerDefinition trigger, DateTimeOffset polledAt)
+    {
+        state.LastPollTs = polledAt;
+        state.Baselined = true;
+        state.ConsecutiveFailures = 0;
+        state.NextPollAt = polledAt + trigger.PollingInterval;
+    }
+
+    private async Task PauseAsync(Run run, TickCounters counters, string reason, CancellationToken cancellationToken)
+    {
+        run.State.Status = SubscriptionStatus.Paused;
+        run.State.PausedReason = reason;
+        run.State.LastError = reason;
+        run.State.LastErrorAt = run.Now;
+        Interlocked.Increment(ref counters.Paused);
+        _logger.LogWarning("Subscription {SubscriptionId} is paused: {Reason}", run.State.Id, reason);
+        await FinishAsync(run, [], cancellationToken);
+    }
+
+    // Writes the outcome: the new due-index row first, then the state row with the outbox changes and history, then drops old index rows.
+    private async Task FinishAsync(Run run, List<TableTransactionAction> rows, CancellationToken cancellationToken)
+    {
+        SubscriptionState state = run.State;
+        state.LeaseUntil = null;
+        state.LeaseOwner = null;
+        state.RecomputeDue();
+        if (state.DueKey is { } dueKey && !run.ObsoleteKeys.Contains(dueKey))
+        {
+            await _store.UpsertDueAsync(dueKey, state.Id, cancellationToken);
+        }
+
+        if (state.HistoryCount + run.History.Count > PollingConstants.HistoryPruneAt)
+        {
+            state.HistoryCount = await _store.PruneHistoryAsync(state.Id, PollingConstants.HistoryKept, cancellationToken);
+        }
+
+        run.ETag = await CommitWithHistoryAsync(run, rows, cancellationToken);
+        foreach (string key in run.ObsoleteKeys.Where(k => k != state.DueKey))
+        {
+            await _store.DeleteDueAsync(key, cancellationToken);
+        }
+    }
+
+    private async Task<ETag> CommitWithHistoryAsync(Run run, List<TableTransactionAction> rows, CancellationToken cancellationToken)
+    {
+        var actions = new List<TableTransactionAction>(rows);
+        foreach (SubscriptionEvent e in run.History) actions.Add(SubscriptionStore.HistoryInsert(run.State.Id, run.State.NextSeq++, e));
+        run.State.HistoryCount += run.History.Count;
+        run.History.Clear();
+        ETag etag = run.ETag;
+        if (actions.Count == 0) return await _store.CommitAsync(run.State, etag, [], cancellationToken);
+        foreach (TableTransactionAction[] chunk in actions.Chunk(99))
+        {
+            etag = await _store.CommitAsync(run.State, etag, chunk, cancellationToken);
+        }
+
+        return etag;
+    }
+
+    // Table Storage takes 100 operations and 4 MiB per transaction; the state row is one of them.
+    private static IEnumerable<OutboxEntry[]> ChunkForTransaction(List<OutboxEntry> entries)
+    {
+        const int MaxBytes = 3 * 1024 * 1024;
+        var chunk = new List<OutboxEntry>();
+        int bytes = 0;
+        foreach (OutboxEntry entry in entries)
+        {
+            int size = (entry.Body.Length * 4 / 3) + 1024;
+            if (chunk.Count > 0 && (chunk.Count == 98 || bytes + size > MaxBytes))
+            {
+                yield return [.. chunk];
+                chunk.Clear();
+                bytes = 0;
+            }
+
+            chunk.Add(entry);
+            bytes += size;
+        }
+
+        if (chunk.Count > 0) yield return [.. chunk];
+    }
+
+    /// <summary>After <paramref name="failures"/> failed polls in a row: interval × 2^failures, at most an hour (or the interval, if longer).</summary>
+    public static TimeSpan PollBackoff(TimeSpan interval, int failures)
+    {
+        TimeSpan cap = interval > PollingConstants.MaxPollBackoff ? interval : PollingConstants.MaxPollBackoff;
+        double factor = Math.Pow(2, Math.Min(failures, 30));
+        return interval.TotalSeconds * factor >= cap.TotalSeconds ? cap : TimeSpan.FromSeconds(interval.TotalSeconds * factor);
+    }
+
+    /// <summary>After <paramref name="attempts"/> failed attempts at one delivery: 30 s × 2^(attempts − 1), at most an hour.</summary>
+    public static TimeSpan DeliveryBackoff(int attempts)
+    {
+        double seconds = PollingConstants.DeliveryBaseDelay.TotalSeconds * Math.Pow(2, Math.Clamp(attempts - 1, 0, 30));
+        return seconds >= PollingConstants.MaxDeliveryBackoff.TotalSeconds ? PollingConstants.MaxDeliveryBackoff : TimeSpan.FromSeconds(seconds);
+    }
+
+    private static string Describe(Exception ex) => ex switch
+    {
+        HttpError http => $"The upstream answered HTTP {http.Status}: {http.ResponseMessage}",
+        ValidationError validation => validation.Message,
+        TimeoutException or TaskCanceledException => "The upstream did not answer in time.",
+        HttpRequestException request => "The upstream could not be reached: " + request.Message,
+        FetchBlockedException blocked => "The connector's request was refused: " + blocked.Message,
+        _ => $"The poll failed ({ex.GetType().Name}): {ex.Message}",
+    };
+
+    private sealed class Run(SubscriptionState state, ETag etag, IEnumerable<string> obsoleteKeys, DateTimeOffset now)
+    {
+        public SubscriptionState State { get; } = state;
+        public ETag ETag { get; set; } = etag;
+        public HashSet<string> ObsoleteKeys { get; } = [.. obsoleteKeys];
+        public DateTimeOffset Now { get; } = now;
+        public List<SubscriptionEvent> History { get; } = [];
+    }
+
+    private sealed class TickCounters
+    {
+        public int Polled;
+        public int Delivered;
+        public int FailedDeliveries;
+        public int Skipped;
+        public int Paused;
+        public int Errors;
+    }
+}
+
+/// <summary>What one tick did.</summary>
+/// <param name="Due">Subscriptions the due index offered.</param>
+/// <param name="Polled">Polls made (successful or not).</param>
+/// <param name="Delivered">Records delivered.</param>
+/// <param name="FailedDeliveries">Delivery attempts that failed (the records wait in the outbox).</param>
+/// <param name="Skipped">Due-index rows that were stale, or subscriptions another tick held.</param>
+/// <param name="Paused">Subscriptions paused by this tick.</param>
+/// <param name="Errors">Subscriptions whose processing broke off (they are retried after their lease lapses).</param>
+/// <param name="Elapsed">Wall time.</param>
+public sealed record PollingTickResult(int Due, int Polled, int Delivered, int FailedDeliveries, int Skipped, int Paused, int Errors, TimeSpan Elapsed)
+{
+    public string Summary =>
+        $"polled {Polled} subscriptions, delivered {Delivered} records ({FailedDeliveries} failed deliveries, {Skipped} skipped, {Paused} paused, {Errors} errors) in {Elapsed.TotalMilliseconds:0} ms";
+}

@@ -1,0 +1,95 @@
+using Azure.Data.Tables;
+
+namespace Patchbay.Platform.Subscriptions;
+
+/// <summary>
+/// A delivery not yet acknowledged, in the subscription's own partition (RowKey <c>o_{event id}</c>) so it is
+/// written in the same transaction that moves the subscription's poll state: a record is either still to be
+/// polled or safely here, never neither. Deleted in the transaction that records its delivery.
+/// </summary>
+public sealed class OutboxEntry
+{
+    public const string RowPrefix = "o_";
+
+    // A binary property holds at most 64 KiB; bodies are split over Body0..Body13 (and an entity holds at most 1 MiB).
+    private const int ChunkSize = 63 * 1024;
+    private const int MaxChunks = 14;
+
+    /// <summary>The largest delivery body the outbox stores.</summary>
+    public const int MaxBodyBytes = ChunkSize * MaxChunks;
+
+    public required string EventId { get; init; }
+    public required string RecordId { get; init; }
+    public required byte[] Body { get; init; }
+    public required long Seq { get; init; }
+    public required DateTimeOffset CreatedAt { get; init; }
+    public int Attempts { get; set; }
+    public DateTimeOffset NextAttemptAt { get; set; }
+    public string? LastError { get; set; }
+    public DateTimeOffset UpdatedAt { get; set; }
+
+    public string RowKey => RowPrefix + EventId;
+
+    public TableEntity ToEntity(string subscriptionId)
+    {
+        var entity = new TableEntity(subscriptionId, RowKey)
+        {
+            ["EventId"] = EventId,
+            ["RecordId"] = RecordId,
+            ["Seq"] = Seq,
+            ["CreatedAt"] = CreatedAt,
+            ["Attempts"] = Attempts,
+            ["NextAttemptAt"] = NextAttemptAt,
+            ["LastError"] = LastError,
+            ["UpdatedAt"] = UpdatedAt,
+            ["BodyChunks"] = (Body.Length + ChunkSize - 1) / ChunkSize,
+        };
+        for (int i = 0, offset = 0; offset < Body.Length; i++, offset += ChunkSize)
+        {
+            entity["Body" + i] = Body.AsSpan(offset, Math.Min(ChunkSize, Body.Length - offset)).ToArray();
+        }
+
+        return entity;
+    }
+
+    /// <summary>The fields an attempt changes (merged, so the body is not sent again).</summary>
+    public TableEntity ToAttemptEntity(string subscriptionId) => new(subscriptionId, RowKey)
+    {
+        ["Attempts"] = Attempts,
+        ["NextAttemptAt"] = NextAttemptAt,
+        ["LastError"] = LastError,
+        ["UpdatedAt"] = UpdatedAt,
+    };
+
+    public static OutboxEntry FromEntity(TableEntity entity)
+    {
+        int chunks = entity.GetInt32("BodyChunks") ?? 0;
+        using var body = new MemoryStream();
+        for (int i = 0; i < chunks; i++) body.Write(entity.GetBinary("Body" + i));
+        return new OutboxEntry
+        {
+            EventId = entity.GetString("EventId"),
+            RecordId = entity.GetString("RecordId"),
+            Body = body.ToArray(),
+            Seq = entity.GetInt64("Seq") ?? 0,
+            CreatedAt = entity.GetDateTimeOffset("CreatedAt") ?? DateTimeOffset.MinValue,
+            Attempts = entity.GetInt32("Attempts") ?? 0,
+            NextAttemptAt = entity.GetDateTimeOffset("NextAttemptAt") ?? DateTimeOffset.MinValue,
+            LastError = entity.GetString("LastError"),
+            UpdatedAt = entity.GetDateTimeOffset("UpdatedAt") ?? DateTimeOffset.MinValue,
+        };
+    }
+
+    public SubscriptionEvent ToEvent() => new()
+    {
+        Status = SubscriptionEventStatus.Pending,
+        Kind = SubscriptionEventStatus.DeliveryKind,
+        EventId = EventId,
+        RecordId = RecordId,
+        Attempts = Attempts,
+        Error = LastError,
+        CreatedAt = CreatedAt,
+        At = UpdatedAt,
+        NextAttemptAt = NextAttemptAt,
+    };
+}

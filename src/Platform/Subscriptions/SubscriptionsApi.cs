@@ -1,0 +1,220 @@
+using System.Net;
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Extensions.Options;
+using Patchbay.Platform.Actions;
+using Patchbay.Platform.Connections;
+using Patchbay.Platform.Hosting;
+using Patchbay.Sdk;
+using Patchbay.Sdk.Fetch;
+
+namespace Patchbay.Platform.Subscriptions;
+
+/// <summary>Polling-trigger subscriptions: create (validated, with a one-time signing secret), read, list by entity, delete, events, resume.</summary>
+public static partial class SubscriptionsApi
+{
+    /// <summary>How many events <c>GET /api/subscriptions/{id}/events</c> answers at most.</summary>
+    public const int EventsLimit = 100;
+
+    // Table Storage keeps a string property up to 32K characters; the inputs live in one.
+    private const int MaxInputsChars = 30_000;
+    private static readonly HashSet<string> CreateFields = ["connector", "trigger", "inputs", "connection_id", "entity_id", "destination", "deliver_existing"];
+
+    public static RouteGroupBuilder MapSubscriptions(this IEndpointRouteBuilder routes)
+    {
+        RouteGroupBuilder group = routes.MapGroup("/api/subscriptions").WithTags("Subscriptions");
+        group.MapPost("/", CreateAsync).WithName("CreateSubscription")
+            .WithSummary("Subscribes a webhook or queue to a polling trigger; answers the subscription and, this once, its signing_secret.");
+        group.MapGet("/", ListAsync).WithName("ListSubscriptions").WithSummary("Subscriptions of one entity_id, newest first.");
+        group.MapGet("/{id}", GetAsync).WithName("GetSubscription").WithSummary("One subscription's settings and poll state; never its secret.");
+        group.MapDelete("/{id}", DeleteAsync).WithName("DeleteSubscription").WithSummary("Deletes a subscription; it is never polled again.");
+        group.MapGet("/{id}/events", ListEventsAsync).WithName("ListSubscriptionEvents")
+            .WithSummary($"Recent deliveries (delivered, pending, failed attempts) and failed polls, newest first, at most {EventsLimit}.");
+        group.MapPost("/{id}/resume", ResumeAsync).WithName("ResumeSubscription")
+            .WithSummary("Resumes a PAUSED subscription: failures reset, polled and retried on the next tick.");
+        return group;
+    }
+
+    public static async Task<Created<CreatedSubscription>> CreateAsync(HttpRequest request, ActionInvoker invoker, ConnectionStore connections, SubscriptionStore store,
+        IOptions<PatchbayOptions> options, ILoggerFactory loggers, CancellationToken cancellationToken)
+    {
+        JsonElement body = await RequestBody.ReadObjectAsync(request, CreateFields, cancellationToken);
+        string connectorId = RequestBody.RequiredString(body, "connector");
+        string triggerName = RequestBody.RequiredString(body, "trigger");
+        string entityId = RequestBody.RequiredString(body, "entity_id");
+        string? connectionId = RequestBody.OptionalString(body, "connection_id");
+        bool deliverExisting = RequestBody.OptionalBool(body, "deliver_existing");
+        JsonElement inputs = RequestBody.OptionalObject(body, "inputs");
+        SubscriptionDestination destination = ReadDestination(body, options.Value.AllowPrivateNetworks);
+
+        Connector connector = invoker.GetConnector(connectorId);
+        if (!connector.Manifest.PollingTriggers.TryGetValue(triggerName, out PollingTriggerDefinition? trigger))
+        {
+            string known = connector.Manifest.PollingTriggers.Count == 0 ? "It has none." : "It has: " + string.Join(", ", connector.Manifest.PollingTriggers.Keys) + ".";
+            throw ApiProblem.NotFound("Trigger", $"Connector '{connector.Id}' has no polling trigger '{triggerName}'. {known}");
+        }
+
+        if (inputs.ValueKind == JsonValueKind.Undefined) inputs = JsonDocument.Parse("{}").RootElement.Clone();
+        inputs = trigger.Defaults.Apply(inputs);
+        if (!trigger.Input.IsValid(inputs))
+        {
+            FieldError[] errors = [.. trigger.Input.Validate(inputs).Errors.Select(e => new FieldError("/inputs" + e.InstancePath, e.Message))];
+            throw new ApiProblem(400, ProblemTypes.ValidationFailed, "The inputs are not valid", $"The inputs do not match the input_schema of {connector.Id}.{triggerName}.", errors);
+        }
+
+        string inputsJson = inputs.GetRawText();
+        if (inputsJson.Length > MaxInputsChars)
+        {
+            throw ApiProblem.BadRequest($"inputs are limited to {MaxInputsChars} characters of JSON.", new FieldError("/inputs", $"is {inputsJson.Length} characters; at most {MaxInputsChars}"));
+        }
+
+        if (connector.Manifest.Auth.IsRequired)
+        {
+            if (connectionId is null)
+            {
+                throw ApiProblem.BadRequest($"Connector '{connector.Id}' needs auth: create a connection (POST /api/connections) and pass its connection_id.",
+                    new FieldError("/connection_id", "is required for a connector with auth"));
+            }
+
+            Connection connection = await connections.GetIfExistsAsync(connectionId, cancellationToken)
+                ?? throw ApiProblem.NotFound("Connection", $"There is no connection '{connectionId}'.");
+            if (connection.Connector != connector.Id)
+            {
+                throw ApiProblem.BadRequest($"Connection '{connectionId}' belongs to connector '{connection.Connector}', not '{connector.Id}'.", new FieldError("/connection_id", "belongs to another connector"));
+            }
+
+            if (connection.EntityId != entityId)
+            {
+                throw ApiProblem.BadRequest($"Connection '{connectionId}' belongs to another entity_id.", new FieldError("/connection_id", "belongs to another entity"));
+            }
+
+            if (connection.Status != ConnectionStatus.Active)
+            {
+                throw new ApiProblem(409, ProblemTypes.ConnectionNotActive, "The connection is not active",
+                    $"Connection '{connectionId}' is {connection.Status}{(connection.StatusReason is null ? string.Empty : ": " + connection.StatusReason)}.");
+            }
+        }
+        else if (connectionId is not null)
+        {
+            throw ApiProblem.BadRequest($"Connector '{connector.Id}' needs no auth; leave connection_id out.", new FieldError("/connection_id", "is not used by this connector"));
+        }
+
+        CreatedSubscription created = await store.CreateAsync(
+            new NewSubscription(connector.Id, triggerName, inputsJson, connectionId, entityId, destination, deliverExisting), cancellationToken);
+        loggers.CreateLogger("Patchbay.Subscriptions").LogInformation(
+            "Subscription {SubscriptionId} created for {Connector}.{Trigger}, entity {EntityId}, delivering to a {DestinationType}",
+            created.Id, connector.Id, triggerName, entityId, destination.Type);
+        return TypedResults.Created($"/api/subscriptions/{created.Id}", created);
+    }
+
+    public static async Task<Ok<Subscription>> GetAsync(string id, SubscriptionStore store, CancellationToken cancellationToken) =>
+        TypedResults.Ok(await store.GetIfExistsAsync(id, cancellationToken) ?? throw NotFound(id));
+
+    public static async Task<Ok<IReadOnlyList<Subscription>>> ListAsync(SubscriptionStore store, [Microsoft.AspNetCore.Mvc.FromQuery(Name = "entity_id")] string? entityId, CancellationToken cancellationToken)
+    {
+        if (string.IsNullOrWhiteSpace(entityId))
+        {
+            throw ApiProblem.BadRequest("entity_id is required: GET /api/subscriptions?entity_id=<your user id>.", new FieldError("/entity_id", "is required"));
+        }
+
+        return TypedResults.Ok(await store.ListByEntityAsync(entityId, cancellationToken));
+    }
+
+    public static async Task<NoContent> DeleteAsync(string id, SubscriptionStore store, ILoggerFactory loggers, CancellationToken cancellationToken)
+    {
+        if (!await store.DeleteAsync(id, cancellationToken)) throw NotFound(id);
+        loggers.CreateLogger("Patchbay.Subscriptions").LogInformation("Subscription {SubscriptionId} deleted", id);
+        return TypedResults.NoContent();
+    }
+
+    public static async Task<Ok<IReadOnlyList<SubscriptionEvent>>> ListEventsAsync(string id, SubscriptionStore store, CancellationToken cancellationToken)
+    {
+        if (await store.GetIfExistsAsync(id, cancellationToken) is null) throw NotFound(id);
+        return TypedResults.Ok(await store.ListEventsAsync(id, EventsLimit, cancellationToken));
+    }
+
+    public static async Task<Ok<Subscription>> ResumeAsync(string id, SubscriptionStore store, ILoggerFactory loggers, CancellationToken cancellationToken)
+    {
+        Subscription subscription = await store.ResumeAsync(id, cancellationToken) ?? throw NotFound(id);
+        loggers.CreateLogger("Patchbay.Subscriptions").LogInformation("Subscription {SubscriptionId} resumed", id);
+        return TypedResults.Ok(subscription);
+    }
+
+    private static ApiProblem NotFound(string id) => ApiProblem.NotFound("Subscription", $"There is no subscription '{id}'.");
+
+    private static SubscriptionDestination ReadDestination(JsonElement body, bool allowPrivateNetworks)
+    {
+        if (!body.TryGetProperty("destination", out JsonElement destination) || destination.ValueKind == JsonValueKind.Null)
+        {
+            throw ApiProblem.BadRequest("destination is required.", new FieldError("/destination", "is required: {\"type\":\"webhook\",\"url\":\"https://...\"} or {\"type\":\"queue\",\"name\":\"...\"}"));
+        }
+
+        if (destination.ValueKind != JsonValueKind.Object)
+        {
+            throw ApiProblem.BadRequest("destination must be an object.", new FieldError("/destination", $"must be an object, not {destination.ValueKind.ToString().ToLowerInvariant()}"));
+        }
+
+        string? type = StringField(destination, "type");
+        switch (type)
+        {
+            case SubscriptionDestination.Webhook:
+                Only(destination, "url");
+                string url = StringField(destination, "url") ?? throw Bad("/destination/url", "is required for a webhook");
+                return new SubscriptionDestination { Type = type, Url = CheckWebhookUrl(url, allowPrivateNetworks) };
+            case SubscriptionDestination.Queue:
+                Only(destination, "name");
+                string name = StringField(destination, "name") ?? throw Bad("/destination/name", "is required for a queue");
+                if (!QueueName().IsMatch(name) || name.Contains("--", StringComparison.Ordinal))
+                {
+                    throw Bad("/destination/name", "must be a valid Azure Storage queue name: 3-63 lowercase letters, digits and single hyphens, starting and ending with a letter or digit");
+                }
+
+                return new SubscriptionDestination { Type = type, Name = name };
+            case null:
+                throw Bad("/destination/type", "is required: webhook or queue");
+            default:
+                throw Bad("/destination/type", $"must be webhook or queue, not '{type}'");
+        }
+    }
+
+    internal static string CheckWebhookUrl(string url, bool allowPrivateNetworks)
+    {
+        if (!Uri.TryCreate(url, UriKind.Absolute, out Uri? uri) || (uri.Scheme != Uri.UriSchemeHttp && uri.Scheme != Uri.UriSchemeHttps) || string.IsNullOrEmpty(uri.Host))
+        {
+            throw Bad("/destination/url", "must be an absolute http or https URL");
+        }
+
+        string? refusal = null;
+        if (IPAddress.TryParse(uri.DnsSafeHost, out IPAddress? address))
+        {
+            refusal = NetworkGuard.GetRefusal(address, allowPrivateNetworks);
+        }
+        else if (!allowPrivateNetworks && (uri.IsLoopback || uri.DnsSafeHost.EndsWith(".localhost", StringComparison.OrdinalIgnoreCase)))
+        {
+            refusal = "loopback";
+        }
+
+        // Host names are checked again on every delivery, against the addresses they resolve to.
+        return refusal is null ? url : throw Bad("/destination/url", $"must not point at a {refusal} address");
+    }
+
+    private static void Only(JsonElement destination, string field)
+    {
+        FieldError[] unknown = [.. destination.EnumerateObject().Where(p => p.Name != "type" && p.Name != field)
+            .Select(p => new FieldError("/destination/" + p.Name, $"is not a known field; expected type and {field}"))];
+        if (unknown.Length > 0) throw ApiProblem.BadRequest("destination has fields Patchbay does not know.", unknown);
+    }
+
+    private static string? StringField(JsonElement obj, string name)
+    {
+        if (!obj.TryGetProperty(name, out JsonElement value) || value.ValueKind == JsonValueKind.Null) return null;
+        if (value.ValueKind != JsonValueKind.String || string.IsNullOrWhiteSpace(value.GetString())) throw Bad("/destination/" + name, "must be a non-empty string");
+        return value.GetString();
+    }
+
+    private static ApiProblem Bad(string path, string message) => ApiProblem.BadRequest($"destination is not valid: {path[13..]} {message}.", new FieldError(path, message));
+
+    [GeneratedRegex("^[a-z0-9][a-z0-9-]{1,61}[a-z0-9]$", RegexOptions.CultureInvariant)]
+    private static partial Regex QueueName();
+}

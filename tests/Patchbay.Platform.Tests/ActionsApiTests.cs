@@ -1,0 +1,192 @@
+using System.Net;
+using System.Text.Json;
+
+namespace Patchbay.Platform.Tests;
+
+[Collection(PatchbayAppCollection.Name)]
+public class ActionsApiTests(PatchbayApp app)
+{
+    private readonly HttpClient _client = app.Client;
+    private string Base => app.Upstream.BaseAddress.ToString();
+
+    private Task<HttpResponseMessage> RunAsync(object body, string action = "get_thing") =>
+        _client.PostAsync($"/api/connectors/upstream-test/actions/{action}", Http.Json(body));
+
+    [Fact]
+    public async Task Action_WithInlineAuth_AnswersTheIntegrationResult()
+    {
+        HttpResponseMessage response = await RunAsync(new { inputs = new { base_url = Base, path = "/things" }, auth = new { api_key = "good-key-123" } });
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        JsonElement result = await response.ReadJsonAsync();
+        Assert.Equal("action", result.GetProperty("type").GetString());
+        Assert.Equal(200, result.GetProperty("result").GetProperty("data").GetProperty("status").GetInt32());
+        Assert.Contains(app.Upstream.Requests, r => r.PathAndQuery == "/things?limit=10" && r.Headers["X-Api-Key"] == "good-key-123");
+    }
+
+    [Fact]
+    public async Task Action_InvalidInputs_Are400WithEveryPath()
+    {
+        HttpResponseMessage response = await RunAsync(new { inputs = new { base_url = 5, path = "no-slash", limit = 1000 }, auth = new { api_key = "good-key-123" } });
+
+        JsonElement problem = await response.ProblemAsync(400);
+        Assert.Equal("urn:patchbay:problem:validation-failed", problem.GetProperty("type").GetString());
+        Assert.Equal(["/base_url", "/limit", "/path"], problem.ErrorPaths().Order());
+    }
+
+    [Theory]
+    [InlineData("not json", "")]
+    [InlineData("[1,2]", "")]
+    [InlineData("{\"inputs\": 5}", "/inputs")]
+    [InlineData("{\"input\": {}}", "/input")]
+    [InlineData("{\"connection_id\": 7}", "/connection_id")]
+    [InlineData("{\"auth\": \"key\"}", "/auth")]
+    public async Task Action_BadBodies_Are400WithThePath(string body, string path)
+    {
+        HttpResponseMessage response = await _client.PostAsync("/api/connectors/upstream-test/actions/get_thing", Http.Raw(body));
+
+        JsonElement problem = await response.ProblemAsync(400);
+        Assert.Contains(path, problem.ErrorPaths());
+    }
+
+    [Fact]
+    public async Task Action_BodyOverTheLimit_Is413()
+    {
+        string big = "{\"inputs\":{\"pad\":\"" + new string('x', 2 * 1024 * 1024) + "\"}}";
+        // Expect: 100-continue lets the server refuse before the 2 MiB are sent, so the answer is never lost to a reset.
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/api/connectors/upstream-test/actions/get_thing") { Content = Http.Raw(big) };
+        request.Headers.ExpectContinue = true;
+        HttpResponseMessage response = await _client.SendAsync(request);
+
+        await response.ProblemAsync(413);
+    }
+
+    [Fact]
+    public async Task Action_NotJsonContentType_Is415()
+    {
+        HttpResponseMessage response = await _client.PostAsync("/api/connectors/upstream-test/actions/get_thing", Http.Raw("a=b", "application/x-www-form-urlencoded"));
+        await response.ProblemAsync(415);
+    }
+
+    [Theory]
+    [InlineData("/api/connectors/nope/actions/get_thing")]
+    [InlineData("/api/connectors/upstream-test/actions/nope")]
+    [InlineData("/api/connectors/upstream-test/triggers/nope/poll")]
+    public async Task UnknownConnectorActionOrTrigger_Is404(string path)
+    {
+        HttpResponseMessage response = await _client.PostAsync(path, Http.Json(new { auth = new { api_key = "good-key-123" } }));
+        await response.ProblemAsync(404);
+    }
+
+    [Fact]
+    public async Task UnknownConnection_Is404()
+    {
+        HttpResponseMessage response = await RunAsync(new { inputs = new { base_url = Base, path = "/things" }, connection_id = "con_missing" });
+        await response.ProblemAsync(404);
+    }
+
+    [Fact]
+    public async Task Upstream500_Is502WithTheUpstreamStatus()
+    {
+        HttpResponseMessage response = await RunAsync(new { inputs = new { base_url = Base, path = "/fail" }, auth = new { api_key = "good-key-123" } });
+
+        JsonElement problem = await response.ProblemAsync(502);
+        Assert.Equal(500, problem.GetProperty("upstream_status").GetInt32());
+    }
+
+    [Fact]
+    public async Task UpstreamTimeout_Is504()
+    {
+        HttpResponseMessage response = await RunAsync(new { inputs = new { base_url = Base, path = "/slow" }, auth = new { api_key = "good-key-123" } });
+        await response.ProblemAsync(504);
+    }
+
+    [Fact]
+    public async Task Upstream429_Is429WithRetryAfter()
+    {
+        HttpResponseMessage response = await RunAsync(new { inputs = new { base_url = Base, path = "/limited" }, auth = new { api_key = "good-key-123" } });
+
+        JsonElement problem = await response.ProblemAsync(429);
+        Assert.Equal(TimeSpan.FromSeconds(120), response.Headers.RetryAfter?.Delta);
+        Assert.Equal(120, problem.GetProperty("retry_after_seconds").GetInt32());
+    }
+
+    [Fact]
+    public async Task OutputBreakingItsSchema_Is500ConnectorError()
+    {
+        HttpResponseMessage response = await RunAsync(new { auth = new { api_key = "good-key-123" } }, "bad_output");
+
+        JsonElement problem = await response.ProblemAsync(500);
+        Assert.Equal("urn:patchbay:problem:connector-error", problem.GetProperty("type").GetString());
+    }
+
+    [Fact]
+    public async Task MissingCredentials_Are400()
+    {
+        HttpResponseMessage response = await RunAsync(new { inputs = new { base_url = Base, path = "/things" } });
+        JsonElement problem = await response.ProblemAsync(400);
+        Assert.Contains("/api_key", problem.ErrorPaths());
+    }
+
+    [Fact]
+    public async Task Poll_AnswersRecordsAndPolledAt()
+    {
+        HttpResponseMessage response = await _client.PostAsync("/api/connectors/upstream-test/triggers/items/poll",
+            Http.Json(new { inputs = new { base_url = Base }, auth = new { api_key = "good-key-123" }, last_poll_ts = "2026-11-24T06:00:00Z" }));
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        JsonElement body = await response.ReadJsonAsync();
+        Assert.Equal([1, 2], body.GetProperty("records").EnumerateArray().Select(r => r.GetProperty("id").GetInt32()));
+        Assert.True(body.TryGetProperty("polled_at", out _));
+    }
+
+    [Fact]
+    public async Task Poll_BadLastPollTs_Is400()
+    {
+        HttpResponseMessage response = await _client.PostAsync("/api/connectors/upstream-test/triggers/items/poll",
+            Http.Json(new { inputs = new { base_url = Base }, auth = new { api_key = "good-key-123" }, last_poll_ts = "yesterday" }));
+        JsonElement problem = await response.ProblemAsync(400);
+        Assert.Contains("/last_poll_ts", problem.ErrorPaths());
+    }
+
+    [Fact]
+    public async Task InvocationIdFromTheHost_IsEchoedAndLogged()
+    {
+        string invocationId = Guid.NewGuid().ToString();
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/api/connectors/upstream-test/actions/get_thing")
+        {
+            Content = Http.Json(new { inputs = new { base_url = Base, path = "/things" }, auth = new { api_key = "good-key-123" } }),
+        };
+        request.Headers.Add("X-Azure-Functions-InvocationId", invocationId);
+
+        HttpResponseMessage response = await _client.SendAsync(request);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal(invocationId, response.Headers.GetValues("X-Patchbay-Invocation-Id").Single());
+        Assert.Contains(app.Logs, line => line.Contains($"[InvocationId={invocationId}]", StringComparison.Ordinal)
+            && line.Contains("[Connector=upstream-test]", StringComparison.Ordinal) && line.Contains("[Action=get_thing]", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task ClientThatDisconnects_CancelsTheHandler()
+    {
+        // The upstream call may take 20 s; only the client's disconnect can end it within the wait below.
+        using HttpClient client = app.CreateAnonymousClient();
+        client.DefaultRequestHeaders.Add("x-functions-key", PatchbayApp.ApiKey);
+        using var aborter = new CancellationTokenSource();
+        Task<HttpResponseMessage> hanging = client.PostAsync("/api/connectors/upstream-test/actions/get_thing",
+            Http.Json(new { inputs = new { base_url = Base, path = "/hang-until-cancelled", timeout_ms = 20000 }, auth = new { api_key = "good-key-123" } }), aborter.Token);
+        await WaitUntilAsync(() => app.Counters.GetValueOrDefault("hang-started") >= 1);
+
+        aborter.Cancel();
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => hanging);
+        await WaitUntilAsync(() => app.Counters.GetValueOrDefault("hang-cancelled") >= 1);
+    }
+
+    private static async Task WaitUntilAsync(Func<bool> condition)
+    {
+        for (int i = 0; i < 200 && !condition(); i++) await Task.Delay(25);
+        Assert.True(condition());
+    }
+}

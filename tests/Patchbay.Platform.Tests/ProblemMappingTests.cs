@@ -1,0 +1,46 @@
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc;
+using Patchbay.Platform.Hosting;
+using Patchbay.Sdk;
+
+namespace Patchbay.Platform.Tests;
+
+/// <summary>Every exception a connector or the SDK can raise maps to the status DESIGN.md gives it; none becomes a bare 500 but a connector bug.</summary>
+public class ProblemMappingTests
+{
+    public static TheoryData<Exception, int, string> Cases() => new()
+    {
+        { new ValidationError(ValidationTarget.Inputs, "x.y", [new FieldError("/a", "is required")]), 400, ProblemTypes.ValidationFailed },
+        { new ValidationError(ValidationTarget.Auth, "x", [new FieldError("/api_key", "is required")]), 400, ProblemTypes.ValidationFailed },
+        { new ValidationError(ValidationTarget.Output, "x.y", [new FieldError("/id", "is required")]), 500, ProblemTypes.ConnectorBug },
+        { new UnknownOperationError("x", "action", "nope", ["a"]), 404, ProblemTypes.NotFound },
+        { new RateLimitError(TimeSpan.FromSeconds(7)), 429, ProblemTypes.RateLimited },
+        { new HttpError(503, "Service Unavailable"), 502, ProblemTypes.UpstreamError },
+        { new TimeoutException("GET host/path timed out"), 504, ProblemTypes.UpstreamTimeout },
+        { new FetchBlockedException("host not allowed"), 400, ProblemTypes.RequestBlocked },
+        { new HttpRequestException("connection refused"), 502, ProblemTypes.UpstreamError },
+        { new InvalidDataException("the answer is HTML, not a feed"), 502, ProblemTypes.UpstreamError },
+        { new InvalidOperationException("bug"), 500, ProblemTypes.Internal },
+    };
+
+    [Theory]
+    [MemberData(nameof(Cases))]
+    public void Exception_MapsToItsStatusAndType(Exception exception, int status, string type)
+    {
+        var context = new DefaultHttpContext();
+
+        ProblemDetails problem = PatchbayExceptionHandler.ToProblem(context, exception);
+
+        Assert.Equal(status, problem.Status);
+        Assert.Equal(type, problem.Type);
+        Assert.False(string.IsNullOrWhiteSpace(problem.Detail));
+    }
+
+    [Fact]
+    public void RateLimit_SetsRetryAfterRoundedUp()
+    {
+        var context = new DefaultHttpContext();
+        PatchbayExceptionHandler.ToProblem(context, new RateLimitError(TimeSpan.FromSeconds(1.2)));
+        Assert.Equal("2", context.Response.Headers.RetryAfter.ToString());
+    }
+}
