@@ -137,4 +137,188 @@ public class Issue10PollingTests(PollingApp app) : IAsyncLifetime
         Assert.Equal(0, (await app.GetSubscriptionAsync(id)).GetProperty("pending_deliveries").GetInt32());
         Assert.InRange(await CountRowsAsync(id, "e_"), 1, PollingConstants.HistoryPruneAt);
     }
+
+    // Item 3: NextPollAt was the poll's start + the interval, so a poll made a few hundred ms late pushed the next one
+    // past the tick that falls on the interval whenever that tick ran a little earlier in its second.
+    [Fact]
+    public async Task Item3_TwoHoursOfOneMinuteTicksWithJitter_PollAFiveMinuteTriggerExactly24Times()
+    {
+        int[] jitterMs = [350, -300, 120, -450, 80, -150, 400];
+        DateTimeOffset clock = app.Time.GetUtcNow();
+        var first = new DateTimeOffset(clock.Year, clock.Month, clock.Day, clock.Hour, clock.Minute, 0, TimeSpan.Zero).AddMinutes(2);
+        Feed feed = app.NewFeed(1);
+        await app.SubscribeAsync(feed, app.NewHook(), trigger: "items_5m");
+
+        for (int tick = 0; tick < 120; tick++)
+        {
+            DateTimeOffset scheduled = first.AddMinutes(tick);
+            app.Time.SetUtcNow(scheduled.AddMilliseconds(jitterMs[tick % jitterMs.Length]));
+            HttpResponseMessage response = await app.Client.PostAsync("/PollingTick", Http.Raw(HostPayload(scheduled, pastDue: false)));
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            Assert.Equal(1 + (tick / 5), feed.Calls);
+        }
+
+        Assert.Equal(24, feed.Calls);
+    }
+
+    [Fact]
+    public async Task Item3_TheSameScheduleThroughThePollerOverload_AndWithoutAScheduledTimeAsOfTheClock()
+    {
+        int[] jitterMs = [-200, 300, -350, 150, -50, 450];
+        DateTimeOffset clock = app.Time.GetUtcNow();
+        var first = new DateTimeOffset(clock.Year, clock.Month, clock.Day, clock.Hour, clock.Minute, 0, TimeSpan.Zero).AddMinutes(2);
+        Feed feed = app.NewFeed(1);
+        string id = await app.SubscribeAsync(feed, app.NewHook(), trigger: "items_5m");
+
+        for (int tick = 0; tick < 60; tick++)
+        {
+            DateTimeOffset scheduled = first.AddMinutes(tick);
+            app.Time.SetUtcNow(scheduled.AddMilliseconds(jitterMs[tick % jitterMs.Length]));
+            await app.Poller.RunTickAsync(scheduled);
+        }
+
+        Assert.Equal(12, feed.Calls);
+        Assert.Equal(first.AddMinutes(60), (await app.GetSubscriptionAsync(id)).GetProperty("next_poll_at").GetDateTimeOffset());
+
+        // A tick with no scheduled time (a manual POST /PollingTick) runs as of the clock, and so does one far from its
+        // scheduled time (a past-due timer): the next poll is an interval after the clock, not after the missed occurrence.
+        app.Time.SetUtcNow(first.AddMinutes(64));
+        HttpResponseMessage pastDue = await app.Client.PostAsync("/PollingTick", Http.Raw(HostPayload(first.AddMinutes(60), pastDue: true)));
+        Assert.Equal(HttpStatusCode.OK, pastDue.StatusCode);
+        Assert.Equal(13, feed.Calls);
+        Assert.Equal(first.AddMinutes(69), (await app.GetSubscriptionAsync(id)).GetProperty("next_poll_at").GetDateTimeOffset());
+    }
+
+    private static string HostPayload(DateTimeOffset scheduled, bool pastDue) => JsonSerializer.Serialize(new
+    {
+        Data = new
+        {
+            timer = new
+            {
+                Schedule = new { AdjustForDST = true },
+                ScheduleStatus = new { Last = scheduled.AddMinutes(-1).ToString("O"), Next = scheduled.ToString("O"), LastUpdated = scheduled.AddMinutes(-1).ToString("O") },
+                IsPastDue = pastDue,
+            },
+        },
+        Metadata = new { sys = new { MethodName = "PollingTick", UtcNow = scheduled.ToString("O") } },
+    });
+
+    // Item 4: POST /api/subscriptions/{id}/poll, through the tick's own steps.
+    [Fact]
+    public async Task Item4_PollNow_PollsASubscriptionThatIsNotDue_DeliversTheNewRecord_AndAnswersWhatHappened()
+    {
+        Feed feed = app.NewFeed(1, 2);
+        Hook hook = app.NewHook();
+        string id = await app.SubscribeAsync(feed, hook);
+
+        JsonElement baseline = await (await app.Client.PostAsync($"/api/subscriptions/{id}/poll", null)).ReadJsonAsync();
+        Assert.Equal(id, baseline.GetProperty("id").GetString());
+        Assert.True(baseline.GetProperty("polled").GetBoolean());
+        Assert.True(baseline.GetProperty("baseline").GetBoolean());
+        Assert.Equal(2, baseline.GetProperty("records_found").GetInt32());
+        Assert.Equal(0, baseline.GetProperty("new_records").GetInt32());
+        Assert.Equal(0, baseline.GetProperty("delivered").GetInt32());
+        Assert.Empty(hook.Attempts);
+
+        // Not due for another 30 s: a tick leaves it alone, a poll-now does not.
+        feed.Add(3);
+        PollingTickResult tick = await app.TickAsync();
+        Assert.Equal(0, tick.Polled);
+        HttpResponseMessage response = await app.Client.PostAsync($"/api/subscriptions/{id}/poll", null);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        JsonElement result = await response.ReadJsonAsync();
+        Assert.True(result.GetProperty("polled").GetBoolean());
+        Assert.False(result.GetProperty("baseline").GetBoolean());
+        Assert.Equal(3, result.GetProperty("records_found").GetInt32());
+        Assert.Equal(1, result.GetProperty("new_records").GetInt32());
+        Assert.Equal(1, result.GetProperty("delivered").GetInt32());
+        Assert.Equal(0, result.GetProperty("failed_deliveries").GetInt32());
+        Assert.Equal(0, result.GetProperty("pending_deliveries").GetInt32());
+        Assert.Equal(JsonValueKind.Null, result.GetProperty("error").ValueKind);
+        Assert.Equal("ACTIVE", result.GetProperty("status").GetString());
+        Assert.Equal(app.Time.GetUtcNow(), result.GetProperty("last_poll_ts").GetDateTimeOffset());
+        Assert.Equal(app.Time.GetUtcNow().AddSeconds(30), result.GetProperty("next_poll_at").GetDateTimeOffset());
+        Assert.Equal(["3"], hook.RecordIds);
+        Assert.Equal(2, feed.Calls);
+        Assert.Equal(result.GetProperty("next_poll_at").GetDateTimeOffset(), (await app.GetSubscriptionAsync(id)).GetProperty("next_poll_at").GetDateTimeOffset());
+
+        // Its state is the tick's state: the next tick finds nothing new and delivers nothing again.
+        app.Time.Advance(TimeSpan.FromMinutes(1));
+        await app.TickAsync();
+        Assert.Equal(3, feed.Calls);
+        Assert.Single(hook.Attempts);
+    }
+
+    [Fact]
+    public async Task Item4_PollNow_WithAFailingReceiver_AnswersThePendingDelivery_AndItsError()
+    {
+        Feed feed = app.NewFeed(5);
+        Hook hook = app.NewHook();
+        hook.FailuresLeft = 1;
+        string id = await app.SubscribeAsync(feed, hook, deliverExisting: true);
+
+        JsonElement result = await (await app.Client.PostAsync($"/api/subscriptions/{id}/poll", null)).ReadJsonAsync();
+
+        Assert.Equal(1, result.GetProperty("new_records").GetInt32());
+        Assert.Equal(0, result.GetProperty("delivered").GetInt32());
+        Assert.Equal(1, result.GetProperty("failed_deliveries").GetInt32());
+        Assert.Equal(1, result.GetProperty("pending_deliveries").GetInt32());
+        Assert.Contains("503", result.GetProperty("error").GetString(), StringComparison.Ordinal);
+        Assert.Equal(app.Time.GetUtcNow().AddSeconds(30), result.GetProperty("next_poll_at").GetDateTimeOffset());
+    }
+
+    [Fact]
+    public async Task Item4_PollNow_WhileATickHoldsTheLease_Is409_ThenWorksOnceItIsDone()
+    {
+        Feed feed = app.NewFeed(1);
+        Hook hook = app.NewHook();
+        string id = await app.SubscribeAsync(feed, hook, deliverExisting: true);
+        var entered = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        feed.DuringPoll = async () =>
+        {
+            feed.DuringPoll = null;
+            entered.SetResult();
+            await release.Task;
+        };
+
+        Task<PollingTickResult> tick = Task.Run(app.TickAsync);
+        await entered.Task;
+        HttpResponseMessage busy = await app.Client.PostAsync($"/api/subscriptions/{id}/poll", null);
+        release.SetResult();
+        await tick;
+
+        JsonElement problem = await busy.ProblemAsync(409);
+        Assert.Equal("urn:patchbay:problem:subscription-busy", problem.GetProperty("type").GetString());
+        Assert.Contains("lease", problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
+        Assert.Equal(1, feed.Calls);
+        Assert.Equal(["1"], hook.RecordIds);
+
+        JsonElement after = await (await app.Client.PostAsync($"/api/subscriptions/{id}/poll", null)).ReadJsonAsync();
+        Assert.Equal(1, after.GetProperty("records_found").GetInt32());
+        Assert.Equal(0, after.GetProperty("new_records").GetInt32());
+        Assert.Equal(2, feed.Calls);
+        Assert.Single(hook.Attempts);
+    }
+
+    [Fact]
+    public async Task Item4_PollNow_OfAnUnknownSubscription_Is404_AndOfAPausedOne_Is409()
+    {
+        await (await app.Client.PostAsync("/api/subscriptions/sub_missing/poll", null)).ProblemAsync(404);
+
+        Feed feed = app.NewFeed(1);
+        string id = await app.SubscribeAsync(feed, app.NewHook());
+        string connectionId = (await app.GetSubscriptionAsync(id)).GetProperty("connection_id").GetString()!;
+        await app.Services.GetRequiredService<Patchbay.Platform.Connections.ConnectionStore>().UpdateStatusAsync(connectionId, "EXPIRED", "revoked", default);
+        JsonElement paused = await (await app.Client.PostAsync($"/api/subscriptions/{id}/poll", null)).ReadJsonAsync();
+        Assert.False(paused.GetProperty("polled").GetBoolean());
+        Assert.Equal("PAUSED", paused.GetProperty("status").GetString());
+        Assert.Contains("EXPIRED", paused.GetProperty("error").GetString(), StringComparison.Ordinal);
+
+        JsonElement problem = await (await app.Client.PostAsync($"/api/subscriptions/{id}/poll", null)).ProblemAsync(409);
+        Assert.Equal("urn:patchbay:problem:subscription-paused", problem.GetProperty("type").GetString());
+        Assert.Contains("/resume", problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
+        Assert.Equal(0, feed.Calls);
+    }
 }
