@@ -138,6 +138,53 @@ public class Issue10PollingTests(PollingApp app) : IAsyncLifetime
         Assert.InRange(await CountRowsAsync(id, "e_"), 1, PollingConstants.HistoryPruneAt);
     }
 
+    // Item 2, the seen-id bound: the set held the last 1,000 ids added, so an id the upstream still answered was
+    // forgotten once 1,000 newer ones came, and delivered again. It now holds 10,000 (two binary properties), and
+    // every poll touches the ids it answers, so the ones forgotten are those the upstream stopped answering longest ago.
+    [Fact]
+    public async Task Item2_IdsTheUpstreamStillAnswers_AreNeverForgotten_WhenTheSetOverflows()
+    {
+        Feed feed = app.NewFeed([.. Enumerable.Range(1, 9_000)]);
+        Hook hook = app.NewHook();
+        string id = await app.SubscribeAsync(feed, hook);
+        PollingTickResult baseline = await app.TickAsync();
+        Assert.Equal((1, 0, 0), (baseline.Polled, baseline.Delivered, baseline.Errors));
+
+        // The upstream keeps its 3,000 oldest items and answers 1,200 new ones: 10,200 ids seen in all, 200 over capacity.
+        while (feed.Items.TryDequeue(out _)) { }
+        foreach (int item in Enumerable.Range(1, 3_000).Concat(Enumerable.Range(9_001, 1_200))) feed.Add(item);
+        for (int tick = 0; tick < 8; tick++)
+        {
+            app.Time.Advance(TimeSpan.FromMinutes(1));
+            Assert.Equal(0, (await app.TickAsync()).Errors);
+        }
+
+        Assert.Equal(1_200, hook.Attempts.Count);
+        Assert.Equal(Enumerable.Range(9_001, 1_200).Select(i => i.ToString(System.Globalization.CultureInfo.InvariantCulture)).Order(), hook.RecordIds.Order());
+        Assert.Equal(0, (await app.GetSubscriptionAsync(id)).GetProperty("pending_deliveries").GetInt32());
+        TableEntity state = await Subscriptions.GetEntityAsync<TableEntity>(id, SubscriptionState.RowKey);
+        Assert.Equal(SeenIdSet.IdsPerProperty * 8, state.GetBinary("SeenIds").Length);
+        Assert.Equal((PollingConstants.SeenIdCapacity - SeenIdSet.IdsPerProperty) * 8, state.GetBinary("SeenIds2").Length);
+    }
+
+    [Fact]
+    public async Task Item2_APollAnsweringMoreRecordsThanTheSetHolds_FailsAndSaysSo_AndDeliversNothing()
+    {
+        Feed feed = app.NewFeed([.. Enumerable.Range(1, PollingConstants.SeenIdCapacity + 1)]);
+        Hook hook = app.NewHook();
+        string id = await app.SubscribeAsync(feed, hook, deliverExisting: true);
+
+        PollingTickResult tick = await app.TickAsync();
+
+        Assert.Equal((1, 0, 0), (tick.Polled, tick.Delivered, tick.Errors));
+        Assert.Empty(hook.Attempts);
+        JsonElement state = await app.GetSubscriptionAsync(id);
+        Assert.Equal(1, state.GetProperty("consecutive_failures").GetInt32());
+        Assert.Contains($"answered {PollingConstants.SeenIdCapacity + 1} records", state.GetProperty("last_error").GetString(), StringComparison.Ordinal);
+        Assert.Contains($"at most {PollingConstants.SeenIdCapacity}", state.GetProperty("last_error").GetString(), StringComparison.Ordinal);
+        Assert.Equal(JsonValueKind.Null, state.GetProperty("last_poll_ts").ValueKind);
+    }
+
     // Item 3: NextPollAt was the poll's start + the interval, so a poll made a few hundred ms late pushed the next one
     // past the tick that falls on the interval whenever that tick ran a little earlier in its second.
     [Fact]
