@@ -85,10 +85,13 @@ public sealed class Poller
         var counters = new TickCounters();
         await Parallel.ForEachAsync(work, new ParallelOptions { MaxDegreeOfParallelism = _concurrency, CancellationToken = cancellationToken }, async (item, token) =>
         {
+            // Filled in as the run goes, so a run that breaks off still counts what it did (deliveries are not undone).
+            var report = new RunReport();
             try
             {
-                RunResult result = await ProcessAsync(item.Id, item.Keys, owner, scheduledAt, pollNow: false, token);
-                counters.Add(result);
+                RunResult result = await ProcessAsync(item.Id, item.Keys, owner, scheduledAt, pollNow: false, report, token);
+                if (result.Status != RunStatus.Done) Interlocked.Increment(ref counters.Skipped);
+                counters.Add(report);
             }
             catch (OperationCanceledException) when (token.IsCancellationRequested)
             {
@@ -98,6 +101,7 @@ public sealed class Poller
             {
                 // Like a crash: nothing more is written, the claim lapses after the lease and a later tick starts again from the outbox.
                 Interlocked.Increment(ref counters.Errors);
+                counters.Add(report);
                 _logger.LogError(ex, "Subscription {SubscriptionId} failed in the middle of its tick; its lease lapses and a later tick picks it up", item.Id);
             }
         });
@@ -117,7 +121,7 @@ public sealed class Poller
     public async Task<RunResult> PollNowAsync(string id, CancellationToken cancellationToken)
     {
         string owner = "poll_" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(6));
-        RunResult result = await ProcessAsync(id, [], owner, null, pollNow: true, cancellationToken);
+        RunResult result = await ProcessAsync(id, [], owner, null, pollNow: true, new RunReport(), cancellationToken);
         if (result.Report is { } report)
         {
             _logger.LogInformation("Subscription {SubscriptionId} polled on request: {Found} records found, {New} new, {Delivered} delivered, {Failed} failed deliveries",
@@ -127,7 +131,7 @@ public sealed class Poller
         return result;
     }
 
-    private async Task<RunResult> ProcessAsync(string id, string[] pickedKeys, string owner, DateTimeOffset? scheduledAt, bool pollNow, CancellationToken cancellationToken)
+    private async Task<RunResult> ProcessAsync(string id, string[] pickedKeys, string owner, DateTimeOffset? scheduledAt, bool pollNow, RunReport report, CancellationToken cancellationToken)
     {
         DateTimeOffset now = _time.GetUtcNow();
         // The schedule's view of this subscription's turn (see RunTickAsync); a subscription reached long after the tick started runs as of the clock.
@@ -160,7 +164,7 @@ public sealed class Poller
 
         state.LeaseUntil = leaseUntil;
         state.LeaseOwner = owner;
-        var run = new Run(state, claimed, state.DueKey is { } current ? pickedKeys.Append(current) : pickedKeys, now, asOf, grid ?? now, pollNow);
+        var run = new Run(state, claimed, state.DueKey is { } current ? pickedKeys.Append(current) : pickedKeys, now, asOf, grid ?? now, pollNow, report);
         using IDisposable? scope = _logger.BeginScope(new LogScope(
             KeyValuePair.Create("SubscriptionId", (object?)id), KeyValuePair.Create("Connector", (object?)state.Connector), KeyValuePair.Create("Trigger", (object?)state.Trigger)));
         try
@@ -542,7 +546,7 @@ public sealed class Poller
         _ => $"The poll failed ({ex.GetType().Name}): {ex.Message}",
     };
 
-    private sealed class Run(SubscriptionState state, ETag etag, IEnumerable<string> obsoleteKeys, DateTimeOffset now, DateTimeOffset asOf, DateTimeOffset pollBase, bool pollNow)
+    private sealed class Run(SubscriptionState state, ETag etag, IEnumerable<string> obsoleteKeys, DateTimeOffset now, DateTimeOffset asOf, DateTimeOffset pollBase, bool pollNow, RunReport report)
     {
         public SubscriptionState State { get; } = state;
         public ETag ETag { get; set; } = etag;
@@ -562,7 +566,7 @@ public sealed class Poller
 
         public List<SubscriptionEvent> History { get; } = [];
 
-        public RunReport Report { get; } = new();
+        public RunReport Report { get; } = report;
     }
 
     private sealed class TickCounters
@@ -574,10 +578,8 @@ public sealed class Poller
         public int Paused;
         public int Errors;
 
-        public void Add(RunResult result)
+        public void Add(RunReport report)
         {
-            if (result.Status != RunStatus.Done) Interlocked.Increment(ref Skipped);
-            if (result.Report is not { } report) return;
             if (report.Polled) Interlocked.Increment(ref Polled);
             Interlocked.Add(ref Delivered, report.Delivered);
             Interlocked.Add(ref FailedDeliveries, report.FailedDeliveries);
