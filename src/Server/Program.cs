@@ -18,7 +18,7 @@ app.MapGet("/", () => TypedResults.Ok(new { name = "patchbay" })).ExcludeFromDes
 app.MapGet("/api/health", () => TypedResults.Ok(new { status = "healthy", version = SdkInfo.Version }))
     .WithName("Health").WithTags("Health").WithSummary("Liveness and version; no key needed.");
 app.MapOpenApi("/api/openapi/{documentName}.json");
-app.MapScalarApiReference("/api/docs", scalar => scalar.WithTitle("Patchbay API").WithOpenApiRoutePattern("/api/openapi/{documentName}.json"));
+app.MapScalarApiReference(StandaloneHosting.DocsPath, StandaloneHosting.ConfigureReferencePage);
 
 app.MapCatalog();
 app.MapActions();
