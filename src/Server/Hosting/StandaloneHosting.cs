@@ -64,12 +64,9 @@ public static class StandaloneHosting
 
         IServiceCollection services = builder.Services;
         services.AddPatchbayPlatform(configuration);
-        services.AddOpenApi("v1", openApi => openApi.AddDocumentTransformer((document, _, _) =>
-        {
-            document.Info.Title = "Patchbay";
-            document.Info.Description = "Every connector behind one HTTP API: discover connectors and actions, run them with inline auth or stored connections, and subscribe to polling triggers.";
-            return Task.CompletedTask;
-        }));
+        // Bodies are read by RequestBody, never bound; strict numbers keep the document's integers integers (not "integer or string").
+        services.ConfigureHttpJsonOptions(json => json.SerializerOptions.NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.Strict);
+        services.AddPatchbayOpenApi();
         services.AddHostedService<PollingScheduler>();
         return builder;
     }
