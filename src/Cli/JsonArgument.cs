@@ -6,7 +6,7 @@ namespace Patchbay.Cli;
 internal static class JsonArgument
 {
     /// <summary>
-    /// Parses <paramref name="value"/>; <see langword="default"/> when it is null. For secrets
+    /// Parses <paramref name="value"/>; <see langword="default"/> when it is null. <c>@~/file.json</c> is read from the home directory. For secrets
     /// (<paramref name="isSecret"/>) the error never quotes the text, only where the syntax broke.
     /// </summary>
     /// <exception cref="CliError">The file is missing or the text is not JSON.</exception>
@@ -17,7 +17,7 @@ internal static class JsonArgument
         string where = optionName;
         if (value.StartsWith('@'))
         {
-            string path = console.Resolve(value[1..]);
+            string path = console.ResolveExpandingHome(value[1..]);
             if (!File.Exists(path)) throw new CliError($"{optionName}: the file {value[1..]} does not exist");
             text = File.ReadAllText(path);
             where = $"{optionName} ({value[1..]})";

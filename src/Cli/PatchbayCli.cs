@@ -29,9 +29,10 @@ internal static class PatchbayCli
         if (parseResult.Errors.Count > 0)
         {
             // Usage errors get their own exit code so scripts can tell "you called it wrong" from "it failed".
-            foreach (System.CommandLine.Parsing.ParseError error in parseResult.Errors)
+            // Two missing arguments give the same message twice ("Required argument missing for command: 'run'"): print each once.
+            foreach (string message in parseResult.Errors.Select(error => error.Message).Distinct(StringComparer.Ordinal))
             {
-                await console.Error.WriteLineAsync($"error: {error.Message}");
+                await console.Error.WriteLineAsync($"error: {message}");
             }
 
             await console.Error.WriteLineAsync($"Run '{CommandName(parseResult)} --help' for usage.");

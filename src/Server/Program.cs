@@ -1,6 +1,7 @@
 using Patchbay.Platform.Actions;
 using Patchbay.Platform.Catalog;
 using Patchbay.Platform.Connections;
+using Patchbay.Platform.Hosting;
 using Patchbay.Platform.Subscriptions;
 using Patchbay.Server.Hosting;
 using Patchbay.Server.Polling;
@@ -15,10 +16,10 @@ app.UsePatchbayServer();
 
 // The Functions host polls GET / until the handler answers; keep it instant.
 app.MapGet("/", () => TypedResults.Ok(new { name = "patchbay" })).ExcludeFromDescription();
-app.MapGet("/api/health", () => TypedResults.Ok(new { status = "healthy", version = SdkInfo.Version }))
-    .WithName("Health").WithTags("Health").WithSummary("Liveness and version; no key needed.");
+app.MapGet("/api/health", () => TypedResults.Ok(new HealthResponse("healthy", SdkInfo.Version)))
+    .WithName("Health").WithTags("Health").WithSummary("Liveness and version; no key needed.").AllowAnonymous();
 app.MapOpenApi("/api/openapi/{documentName}.json");
-app.MapScalarApiReference("/api/docs", scalar => scalar.WithTitle("Patchbay API").WithOpenApiRoutePattern("/api/openapi/{documentName}.json"));
+app.MapScalarApiReference(StandaloneHosting.DocsPath, StandaloneHosting.ConfigureReferencePage);
 
 app.MapCatalog();
 app.MapActions();

@@ -9,11 +9,16 @@ internal sealed record CliRun(int ExitCode, string Out, string Error)
 /// <summary>Runs the real command parser in process with captured stdout and stderr.</summary>
 internal static class CliRunner
 {
-    public static async Task<CliRun> RunAsync(string workingDirectory, params string[] args)
+    public static Task<CliRun> RunAsync(string workingDirectory, params string[] args) => RunWithHomeAsync(workingDirectory, null, args);
+
+    /// <summary>Runs with <paramref name="home"/> as the directory <c>~</c> stands for.</summary>
+    public static async Task<CliRun> RunWithHomeAsync(string workingDirectory, string? home, params string[] args)
     {
         using var output = new StringWriter();
         using var error = new StringWriter();
-        int code = await PatchbayCli.RunAsync(args, new CliConsole(output, error, workingDirectory));
+        var console = new CliConsole(output, error, workingDirectory);
+        if (home is not null) console = console with { HomeDirectory = home };
+        int code = await PatchbayCli.RunAsync(args, console);
         return new CliRun(code, output.ToString(), error.ToString());
     }
 

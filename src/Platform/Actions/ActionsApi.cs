@@ -8,19 +8,22 @@ namespace Patchbay.Platform.Actions;
 /// <summary>Running actions, connected-account lookups and on-demand polls.</summary>
 public static class ActionsApi
 {
-    private static readonly HashSet<string> ActionFields = ["inputs", "auth", "connection_id"];
-    private static readonly HashSet<string> AccountFields = ["auth", "connection_id"];
-    private static readonly HashSet<string> PollFields = ["inputs", "auth", "connection_id", "last_poll_ts"];
+    private static readonly HashSet<string> ActionFields = ApiDocumentation.FieldsOf<ExecuteActionRequest>();
+    private static readonly HashSet<string> AccountFields = ApiDocumentation.FieldsOf<ConnectedAccountRequest>();
+    private static readonly HashSet<string> PollFields = ApiDocumentation.FieldsOf<PollTriggerRequest>();
 
     public static RouteGroupBuilder MapActions(this IEndpointRouteBuilder routes)
     {
         RouteGroupBuilder group = routes.MapGroup("/api/connectors/{connector}").WithTags("Actions");
         group.MapPost("/actions/{action}", ExecuteActionAsync).WithName("ExecuteAction")
-            .WithSummary("Runs an action with inline auth or a connection_id; answers the IntegrationResult.");
+            .WithSummary("Runs an action with inline auth or a connection_id; answers the IntegrationResult.")
+            .WithJsonBody<ExecuteActionRequest>().Produces<IntegrationResponse>().WithPatchbayProblems(400, 404, 409, 413, 415, 429, 502, 503, 504);
         group.MapPost("/connected-account", GetConnectedAccountAsync).WithName("GetConnectedAccount")
-            .WithSummary("Describes the account behind the given auth or connection.");
+            .WithSummary("Describes the account behind the given auth or connection.")
+            .WithJsonBody<ConnectedAccountRequest>().Produces<IntegrationResponse>().WithPatchbayProblems(400, 404, 409, 413, 415, 429, 502, 503, 504);
         group.MapPost("/triggers/{trigger}/poll", PollAsync).WithName("PollTrigger")
-            .WithSummary("Polls a trigger once, with last_poll_ts; answers the records.");
+            .WithSummary("Polls a trigger once, with last_poll_ts; answers the records.")
+            .WithJsonBody<PollTriggerRequest>().WithPatchbayProblems(400, 404, 409, 413, 415, 429, 502, 503, 504);
         return group;
     }
 

@@ -14,11 +14,11 @@ public static class CatalogApi
     {
         RouteGroupBuilder group = routes.MapGroup("/api").WithTags("Catalog");
         group.MapGet("/connectors", ListConnectors).WithName("ListConnectors")
-            .WithSummary("Every connector: id, names, version, auth type, actions and triggers.");
+            .WithSummary("Every connector: id, names, version, auth type, actions and triggers.").WithPatchbayProblems();
         group.MapGet("/connectors/{connector}", GetConnector).WithName("GetConnector")
-            .WithSummary("One connector's manifest: schemas, defaults, and the auth fields a client renders as a form.");
+            .WithSummary("One connector's manifest: schemas, defaults, and the auth fields a client renders as a form.").WithPatchbayProblems(404);
         group.MapGet("/tools", ListTools).WithName("ListTools")
-            .WithSummary("Actions as tool definitions for OpenAI, Anthropic or MCP, filtered by connectors and tags.");
+            .WithSummary("Actions as tool definitions for OpenAI, Anthropic or MCP, filtered by connectors and tags.").WithPatchbayProblems(400, 404);
         return group;
     }
 

@@ -10,17 +10,18 @@ namespace Patchbay.Platform.Connections;
 /// <summary>Connected accounts: create (validated and checked against the service), read without secrets, list by entity, delete.</summary>
 public static class ConnectionsApi
 {
-    private static readonly HashSet<string> CreateFields = ["connector", "entity_id", "credentials"];
+    private static readonly HashSet<string> CreateFields = ApiDocumentation.FieldsOf<CreateConnectionRequest>();
 
     public static RouteGroupBuilder MapConnections(this IEndpointRouteBuilder routes)
     {
         RouteGroupBuilder group = routes.MapGroup("/api/connections").WithTags("Connections");
         group.MapPost("/", CreateAsync).WithName("CreateConnection")
-            .WithSummary("Stores credentials for an entity, encrypted; ACTIVE when they check out, FAILED with the reason when not.");
+            .WithSummary("Stores credentials for an entity, encrypted; ACTIVE when they check out, FAILED with the reason when not.")
+            .WithJsonBody<CreateConnectionRequest>().WithPatchbayProblems(400, 404, 413, 415, 503);
         group.MapGet("/", ListAsync).WithName("ListConnections")
-            .WithSummary($"Connections of one entity_id, or of all without it: the newest {ListAnswers.Limit}, newest first (X-Total-Count: how many matched); never secrets.");
-        group.MapGet("/{id}", GetAsync).WithName("GetConnection").WithSummary("One connection; never secrets.");
-        group.MapDelete("/{id}", DeleteAsync).WithName("DeleteConnection").WithSummary("Deletes a connection and its credentials.");
+            .WithSummary($"Connections of one entity_id, or of all without it: the newest {ListAnswers.Limit}, newest first (X-Total-Count: how many matched); never secrets.").WithPatchbayProblems(400);
+        group.MapGet("/{id}", GetAsync).WithName("GetConnection").WithSummary("One connection; never secrets.").WithPatchbayProblems(404);
+        group.MapDelete("/{id}", DeleteAsync).WithName("DeleteConnection").WithSummary("Deletes a connection and its credentials.").WithPatchbayProblems(404);
         return group;
     }
 

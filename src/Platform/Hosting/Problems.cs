@@ -41,6 +41,10 @@ public static class ProblemTypes
     public const string ConnectorBug = Prefix + "connector-error";
     public const string NotConfigured = Prefix + "not-configured";
     public const string Internal = Prefix + "internal-error";
+    public const string MethodNotAllowed = Prefix + "method-not-allowed";
+    public const string UriTooLong = Prefix + "uri-too-long";
+    public const string HeadersTooLarge = Prefix + "headers-too-large";
+    public const string RequestTimeout = Prefix + "request-timeout";
 }
 
 /// <summary>Maps every exception to problem details in one place: SDK errors to 4xx/5xx as DESIGN.md lists, never a bare 500 for bad input.</summary>

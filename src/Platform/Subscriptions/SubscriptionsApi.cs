@@ -21,23 +21,25 @@ public static partial class SubscriptionsApi
 
     // Table Storage keeps a string property up to 32K characters; the inputs live in one.
     private const int MaxInputsChars = 30_000;
-    private static readonly HashSet<string> CreateFields = ["connector", "trigger", "inputs", "connection_id", "entity_id", "destination", "deliver_existing"];
+    private static readonly HashSet<string> CreateFields = ApiDocumentation.FieldsOf<CreateSubscriptionRequest>();
 
     public static RouteGroupBuilder MapSubscriptions(this IEndpointRouteBuilder routes)
     {
         RouteGroupBuilder group = routes.MapGroup("/api/subscriptions").WithTags("Subscriptions");
         group.MapPost("/", CreateAsync).WithName("CreateSubscription")
-            .WithSummary("Subscribes a webhook or queue to a polling trigger; answers the subscription and, this once, its signing_secret.");
+            .WithSummary("Subscribes a webhook or queue to a polling trigger; answers the subscription and, this once, its signing_secret.")
+            .WithJsonBody<CreateSubscriptionRequest>().WithPatchbayProblems(400, 404, 409, 413, 415, 503);
         group.MapGet("/", ListAsync).WithName("ListSubscriptions")
-            .WithSummary($"Subscriptions of one entity_id, or of all without it: the newest {ListAnswers.Limit}, newest first (X-Total-Count: how many matched).");
-        group.MapGet("/{id}", GetAsync).WithName("GetSubscription").WithSummary("One subscription's settings and poll state; never its secret.");
-        group.MapDelete("/{id}", DeleteAsync).WithName("DeleteSubscription").WithSummary("Deletes a subscription; it is never polled again.");
+            .WithSummary($"Subscriptions of one entity_id, or of all without it: the newest {ListAnswers.Limit}, newest first (X-Total-Count: how many matched).").WithPatchbayProblems(400);
+        group.MapGet("/{id}", GetAsync).WithName("GetSubscription").WithSummary("One subscription's settings and poll state; never its secret.").WithPatchbayProblems(404);
+        group.MapDelete("/{id}", DeleteAsync).WithName("DeleteSubscription").WithSummary("Deletes a subscription; it is never polled again.").WithPatchbayProblems(404);
         group.MapGet("/{id}/events", ListEventsAsync).WithName("ListSubscriptionEvents")
-            .WithSummary($"Recent deliveries (delivered, pending, failed attempts) and failed polls, newest first, at most {EventsLimit}.");
+            .WithSummary($"Recent deliveries (delivered, pending, failed attempts) and failed polls, newest first, at most {EventsLimit}.").WithPatchbayProblems(404);
         group.MapPost("/{id}/resume", ResumeAsync).WithName("ResumeSubscription")
-            .WithSummary("Resumes a PAUSED subscription: failures reset, polled and retried on the next tick.");
+            .WithSummary("Resumes a PAUSED subscription: failures reset, polled and retried on the next tick.").WithPatchbayProblems(404);
         group.MapPost("/{id}/poll", PollAsync).WithName("PollSubscription")
-            .WithSummary("Polls the subscription now, due or not, as a tick would (claim, outbox, deliveries, state); 409 while a tick holds it or it is PAUSED.");
+            .WithSummary("Polls the subscription now, due or not, as a tick would (claim, outbox, deliveries, state); 409 while a tick holds it or it is PAUSED.")
+            .WithPatchbayProblems(404, 409);
         return group;
     }
 

@@ -1,8 +1,11 @@
 using System.Security.Cryptography;
 using System.Text;
+using Microsoft.AspNetCore.Diagnostics;
+using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Options;
 using Patchbay.Platform.Hosting;
 using Patchbay.Server.Polling;
+using Scalar.AspNetCore;
 
 namespace Patchbay.Server.Hosting;
 
@@ -13,6 +16,18 @@ namespace Patchbay.Server.Hosting;
 public static class StandaloneHosting
 {
     public const string InvocationIdHeader = "X-Azure-Functions-InvocationId";
+
+    /// <summary>The API reference page (Scalar); its assets live under it.</summary>
+    public const string DocsPath = "/api/docs";
+
+    /// <summary>Where the OpenAPI documents are served: <c>/api/openapi/{documentName}.json</c>.</summary>
+    public const string OpenApiPath = "/api/openapi";
+
+    /// <summary>The scheme name the reference page fills in for "Try it" when opened with a valid <c>?code=</c>.</summary>
+    public const string FunctionKeyScheme = "FunctionKey";
+
+    // Set by /api/docs?code=… so the page's own requests (its scripts and the OpenAPI document) carry the key without
+    // putting it in another URL. Honoured on those paths only: it is never an API key for the rest of /api.
     private const string DocsKeyCookie = "patchbay-docs-key";
 
     /// <summary>Whether the Functions host started the app as a custom handler (it sets FUNCTIONS_CUSTOMHANDLER_PORT).</summary>
@@ -32,7 +47,13 @@ public static class StandaloneHosting
         }
 
         PatchbayOptions options = configuration.GetSection(PatchbayOptions.Section).Get<PatchbayOptions>() ?? new PatchbayOptions();
-        builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = options.MaxRequestBytes);
+        builder.WebHost.ConfigureKestrel(kestrel =>
+        {
+            kestrel.Limits.MaxRequestBodySize = options.MaxRequestBytes;
+            // Kestrel refuses unparsable requests (NUL in the path, a request line or headers over its limits) before
+            // the app runs; this gives those refusals a problem-details body too.
+            kestrel.ConfigureEndpointDefaults(listen => listen.UseRefusedRequestProblems(kestrel.Limits, listen.ApplicationServices.GetRequiredService<ILoggerFactory>()));
+        });
 
         builder.Logging.AddSimpleConsole(console =>
         {
@@ -43,12 +64,9 @@ public static class StandaloneHosting
 
         IServiceCollection services = builder.Services;
         services.AddPatchbayPlatform(configuration);
-        services.AddOpenApi("v1", openApi => openApi.AddDocumentTransformer((document, _, _) =>
-        {
-            document.Info.Title = "Patchbay";
-            document.Info.Description = "Every connector behind one HTTP API: discover connectors and actions, run them with inline auth or stored connections, and subscribe to polling triggers.";
-            return Task.CompletedTask;
-        }));
+        // Bodies are read by RequestBody, never bound; strict numbers keep the document's integers integers (not "integer or string").
+        services.ConfigureHttpJsonOptions(json => json.SerializerOptions.NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.Strict);
+        services.AddPatchbayOpenApi();
         services.AddHostedService<PollingScheduler>();
         return builder;
     }
@@ -58,15 +76,57 @@ public static class StandaloneHosting
         // Fail at start-up, not on the first request, when a connector or a setting is broken.
         app.Services.ValidatePatchbayPlatform();
 
+        app.Use(RefusedRequestProblems.Track);
         app.Use(InvocationScopeAsync);
         app.UseExceptionHandler();
-        app.UseStatusCodePages();
+        app.UseStatusCodePages(WriteStatusProblemAsync);
+        app.Use(ServeReferencePageInPlaceAsync);
         if (!IsUnderFunctionsHost(app.Configuration))
         {
             app.Use(RequireApiKeyAsync);
         }
 
+        // After the path rewrite above, so /api/docs routes to the page itself.
+        app.UseRouting();
         return app;
+    }
+
+    /// <summary>
+    /// The reference page: Scalar, reading <c>/api/openapi/v1.json</c>. Opened with a valid <c>?code=</c>, it fills the
+    /// key in for "Try it"; the page is never cached and sends no Referer, so the key in its URL reaches no other request.
+    /// </summary>
+    public static void ConfigureReferencePage(ScalarOptions options, HttpContext context)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(context);
+        options.WithTitle("Patchbay API").WithOpenApiRoutePattern(OpenApiPath + "/{documentName}.json");
+        // Served at /api/docs (no trailing slash, no redirect): the page's relative script URLs resolve against this base.
+        options.HeadContent = $"<base href=\"{System.Net.WebUtility.HtmlEncode(context.Request.PathBase + DocsPath)}/\" />";
+        context.Response.Headers.CacheControl = "no-store";
+        context.Response.Headers["Referrer-Policy"] = "no-referrer";
+        if (context.Request.Query["code"].FirstOrDefault() is { Length: > 0 } code && IsApiKey(context, code))
+        {
+            options.AddPreferredSecuritySchemes(FunctionKeyScheme).AddApiKeyAuthentication(FunctionKeyScheme, scheme => scheme.Value = code);
+        }
+    }
+
+    // Routing's 404 and 405 and the framework's own empty 4xx/5xx: problem details with Patchbay's types.
+    private static async Task WriteStatusProblemAsync(StatusCodeContext statusContext)
+    {
+        HttpContext context = statusContext.HttpContext;
+        ProblemDetails problem = StatusProblems.ForRequest(context.Response.StatusCode, context.Request.Method, context.Request.Path, context.Response.Headers.Allow.ToString());
+        await context.RequestServices.GetRequiredService<IProblemDetailsService>().WriteAsync(new ProblemDetailsContext { HttpContext = context, ProblemDetails = problem });
+    }
+
+    // Scalar redirects /api/docs to /api/docs/ (and the redirect drops ?code=); answer the page in place instead.
+    private static Task ServeReferencePageInPlaceAsync(HttpContext context, RequestDelegate next)
+    {
+        if (context.Request.Path.Equals(DocsPath, StringComparison.OrdinalIgnoreCase))
+        {
+            context.Request.Path = DocsPath + "/";
+        }
+
+        return next(context);
     }
 
     // Every log line of a request carries the host's invocation id (or one of ours when running standalone).
@@ -97,12 +157,13 @@ public static class StandaloneHosting
         }
 
         string? fromQuery = context.Request.Query["code"].FirstOrDefault();
-        string? presented = context.Request.Headers["x-functions-key"].FirstOrDefault() ?? fromQuery ?? context.Request.Cookies[DocsKeyCookie];
+        bool isDocs = path.StartsWithSegments(DocsPath, StringComparison.OrdinalIgnoreCase) || path.StartsWithSegments(OpenApiPath, StringComparison.OrdinalIgnoreCase);
+        string? presented = context.Request.Headers["x-functions-key"].FirstOrDefault() ?? fromQuery ?? (isDocs ? context.Request.Cookies[DocsKeyCookie] : null);
         IReadOnlyList<string> keys = context.RequestServices.GetRequiredService<IOptions<PatchbayOptions>>().Value.ApiKeyList;
         if (presented is not null && keys.Any(key => FixedTimeEquals(key, presented)))
         {
-            // A browser opening /api/docs?code=... keeps the key for the page's own requests (the OpenAPI document).
-            if (fromQuery is not null && path.StartsWithSegments("/api/docs", StringComparison.OrdinalIgnoreCase))
+            // A browser opening /api/docs?code=... keeps the key for the page's own requests (its scripts, the OpenAPI document).
+            if (fromQuery is not null && path.StartsWithSegments(DocsPath, StringComparison.OrdinalIgnoreCase))
             {
                 context.Response.Cookies.Append(DocsKeyCookie, fromQuery, new CookieOptions { HttpOnly = true, SameSite = SameSiteMode.Strict, Path = "/api", IsEssential = true });
             }
@@ -116,6 +177,9 @@ public static class StandaloneHosting
             : "Send a valid key in the x-functions-key header or the code query parameter.";
         throw new ApiProblem(401, ProblemTypes.Unauthorized, presented is null ? "An API key is required" : "The API key is not valid", detail);
     }
+
+    private static bool IsApiKey(HttpContext context, string presented) =>
+        context.RequestServices.GetRequiredService<IOptions<PatchbayOptions>>().Value.ApiKeyList.Any(key => FixedTimeEquals(key, presented));
 
     private static bool FixedTimeEquals(string expected, string presented) =>
         CryptographicOperations.FixedTimeEquals(SHA256.HashData(Encoding.UTF8.GetBytes(expected)), SHA256.HashData(Encoding.UTF8.GetBytes(presented)));

@@ -3,6 +3,7 @@ using System.Text.Json;
 using Patchbay.Platform.Polling;
 using System.Text.Json.Serialization;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Patchbay.Platform.Hosting;
 
 namespace Patchbay.Server.Polling;
 
@@ -16,7 +17,8 @@ public static class PollingTickApi
 
     public static RouteHandlerBuilder MapPollingTick(this IEndpointRouteBuilder routes) =>
         routes.MapPost("/" + FunctionName, RunAsync).WithName(FunctionName).WithTags("Polling")
-            .WithSummary("The timer function: runs one polling tick. The Functions host calls it on PollingSchedule.");
+            .WithSummary("The timer function: runs one polling tick. The Functions host calls it on PollingSchedule.")
+            .WithJsonBody<TimerInvocationRequest>().WithPatchbayProblems();
 
     public static async Task<Ok<TimerInvocationResult>> RunAsync(HttpRequest request, Poller poller, ILoggerFactory loggers, CancellationToken cancellationToken)
     {
@@ -63,6 +65,16 @@ public static class PollingTickApi
     }
 
     private readonly record struct TimerPayload(bool IsPastDue, DateTimeOffset? ScheduledAt);
+}
+
+/// <summary>What the Functions host sends a custom handler for the timer; any body (or none) runs the tick.</summary>
+public sealed record TimerInvocationRequest
+{
+    [JsonPropertyName("Data"), System.ComponentModel.Description("{\"timer\": {\"Schedule\", \"ScheduleStatus\", \"IsPastDue\"}}")]
+    public System.Text.Json.Nodes.JsonObject? Data { get; init; }
+
+    [JsonPropertyName("Metadata"), System.ComponentModel.Description("The invocation's metadata.")]
+    public System.Text.Json.Nodes.JsonObject? Metadata { get; init; }
 }
 
 /// <summary>What a custom handler answers the host for a non-HTTP function; an empty body would hang the invocation.</summary>

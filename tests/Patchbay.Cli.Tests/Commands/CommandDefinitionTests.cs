@@ -46,6 +46,18 @@ public sealed class CommandDefinitionTests
         Assert.StartsWith("error: ", run.Error, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("run")]
+    [InlineData("poll")]
+    public async Task Issue11Item15_NoArguments_PrintsTheErrorOnce(string command)
+    {
+        CliRun run = await CliRunner.RunAsync(Path.GetTempPath(), command);
+
+        Assert.Equal(2, run.ExitCode);
+        string[] lines = run.Error.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        Assert.Equal([$"error: Required argument missing for command: '{command}'.", $"Run 'patchbay {command} --help' for usage."], lines);
+    }
+
     [Fact]
     public async Task Help_ListsTheCommands_AndSucceeds()
     {

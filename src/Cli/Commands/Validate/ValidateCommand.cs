@@ -14,15 +14,32 @@ namespace Patchbay.Cli.Commands.Validate;
 /// </remarks>
 internal sealed partial class ValidateCommand(IReadOnlyList<string> paths, bool json, CliConsole console)
 {
+    private const string ManifestFileName = "config.json";
     private static readonly JsonSerializerOptions s_jsonOutput = Invocation.InvocationSession.IndentedOptions;
 
     public async Task<int> ExecuteAsync(CancellationToken cancellationToken)
     {
         var problems = new List<ValidationProblem>();
+        int checkedCount = 0;
         foreach (string path in paths)
         {
             cancellationToken.ThrowIfCancellationRequested();
+            // `validate src/Connectors/*` also names src/Connectors/Directory.Build.props: a file is a manifest only as config.json.
+            string full = console.Resolve(path);
+            if (File.Exists(full) && !string.Equals(Path.GetFileName(full), ManifestFileName, StringComparison.Ordinal))
+            {
+                await console.Error.WriteLineAsync($"note: skipped {path}: not a connector folder or a {ManifestFileName}");
+                continue;
+            }
+
+            checkedCount++;
             problems.AddRange(Validate(path));
+        }
+
+        if (checkedCount == 0)
+        {
+            await console.Error.WriteLineAsync($"error: nothing to check: pass connector folders or {ManifestFileName} files");
+            return ExitCodes.Failure;
         }
 
         int errors = problems.Count(p => p.IsError);
@@ -34,7 +51,7 @@ internal sealed partial class ValidateCommand(IReadOnlyList<string> paths, bool 
         else
         {
             foreach (ValidationProblem problem in problems) await console.Out.WriteLineAsync(problem.ToString());
-            string checkedWhat = paths.Count == 1 ? "1 connector" : $"{paths.Count} connectors";
+            string checkedWhat = checkedCount == 1 ? "1 connector" : $"{checkedCount} connectors";
             await console.Out.WriteLineAsync(errors == 0 && warnings == 0
                 ? $"{checkedWhat} checked: no problems"
                 : $"{checkedWhat} checked: {Plural(errors, "error")}, {Plural(warnings, "warning")}");

@@ -16,7 +16,7 @@ internal sealed class ValidateCommandDefinition : Command
 
     public Argument<string[]> PathsArgument { get; } = new("path")
     {
-        Description = "Connector folders (src/Connectors/<name>) or config.json files.",
+        Description = "Connector folders (src/Connectors/<name>) or config.json files; other files (e.g. from src/Connectors/*) are skipped with a note.",
         Arity = ArgumentArity.OneOrMore,
     };
 

@@ -51,6 +51,21 @@ public sealed class RunCommandTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Issue11Item13_AuthFromAFileInTheHomeDirectory_WithATilde()
+    {
+        using var home = new TempDirectory();
+        using var elsewhere = new TempDirectory();
+        home.Write("my-connector-auth.json", s_auth);
+
+        // As the README types it: the shell leaves ~ alone after @, so the CLI expands it.
+        CliRun run = await CliRunner.RunWithHomeAsync(elsewhere.Path, home.Path, "run", CliRunner.FixtureFolder, "get_item",
+            "--inputs", Inputs("9"), "--auth", "@~/my-connector-auth.json", "--allow-private-networks", "--assembly", CliRunner.FixtureAssembly);
+
+        Assert.True(run.ExitCode == 0, run.All);
+        Assert.Equal(Secret, Assert.Single(_server.Requests).Headers["X-Api-Key"]);
+    }
+
+    [Fact]
     public async Task Run_InputsAndAuthFromFiles()
     {
         using var temp = new TempDirectory();

@@ -284,6 +284,45 @@ public sealed class ValidateCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task Issue11Item13_AGlobOfTheConnectorsFolder_SkipsItsFilesWithANote_AndChecksTheFolders()
+    {
+        // What `patchbay validate src/Connectors/*` expands to: the folders and src/Connectors/Directory.Build.props.
+        Connector();
+        Connector(folder: "other-one", config: Config.Replace("\"my-connector\"", "\"other-one\"", StringComparison.Ordinal));
+        _temp.Write("Directory.Build.props", "<Project />\n");
+
+        CliRun run = await Validate("Directory.Build.props", "my-connector", "other-one");
+
+        Assert.True(run.ExitCode == 0, run.All);
+        Assert.Equal("note: skipped Directory.Build.props: not a connector folder or a config.json", run.Error.Trim());
+        Assert.Equal("2 connectors checked: no problems", run.Out.Trim());
+    }
+
+    [Fact]
+    public async Task Issue11Item13_TheShippedConnectorsFolderGlob_Passes()
+    {
+        string connectors = Path.Combine(CliRunner.RepositoryRoot, "src", "Connectors");
+        string[] everything = [.. Directory.GetFileSystemEntries(connectors).Where(e => !Path.GetFileName(e).StartsWith('.')).Order(StringComparer.Ordinal)];
+        Assert.Contains(everything, e => File.Exists(e));
+
+        CliRun run = await CliRunner.RunAsync(CliRunner.RepositoryRoot, ["validate", .. everything]);
+
+        Assert.True(run.ExitCode == 0, run.All);
+        Assert.Contains($"{everything.Count(Directory.Exists)} connectors checked", run.Out, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Issue11Item13_OnlyFilesThatAreNotManifests_IsAnError()
+    {
+        _temp.Write("Directory.Build.props", "<Project />\n");
+
+        CliRun run = await Validate("Directory.Build.props");
+
+        Assert.Equal(1, run.ExitCode);
+        Assert.Contains("error: nothing to check: pass connector folders or config.json files", run.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task MissingPath_IsAnError()
     {
         CliRun run = await Validate("nowhere");
