@@ -3,6 +3,7 @@ using System.Text.Json;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Mvc;
 using Patchbay.Platform.Connections;
+using Patchbay.Platform.Storage;
 using Patchbay.Sdk;
 
 namespace Patchbay.Platform.Hosting;
@@ -36,8 +37,10 @@ public static class ProblemTypes
     public const string UpstreamTimeout = Prefix + "upstream-timeout";
     public const string RequestBlocked = Prefix + "request-blocked";
     public const string ConnectionNotActive = Prefix + "connection-not-active";
+    public const string Conflict = Prefix + "conflict";
     public const string ConnectorBug = Prefix + "connector-error";
     public const string NotConfigured = Prefix + "not-configured";
+    public const string StorageUnavailable = Prefix + "storage-unavailable";
     public const string Internal = Prefix + "internal-error";
 }
 
@@ -67,6 +70,15 @@ internal sealed class PatchbayExceptionHandler(IProblemDetailsService problems, 
         {
             case ApiProblem api:
                 return Make(api.Status, api.Type, api.Title, api.Message, api.Errors);
+            case StorageUnavailableException storage:
+            {
+                int seconds = (int)Math.Ceiling(StorageGuard.RetryAfter.TotalSeconds);
+                context.Response.Headers.RetryAfter = seconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+                ProblemDetails problem = Make(503, ProblemTypes.StorageUnavailable, "Storage is unreachable", storage.Message);
+                problem.Extensions["retry_after_seconds"] = seconds;
+                return problem;
+            }
+
             case BadHttpRequestException { StatusCode: 413 }:
                 return Make(413, ProblemTypes.TooLarge, "The request body is too large", $"Bodies are limited to {context.RequestServices.GetRequiredService<Microsoft.Extensions.Options.IOptions<PatchbayOptions>>().Value.MaxRequestBytes} bytes ({SettingNames.MaxRequestBytes}).");
             case BadHttpRequestException bad:

@@ -18,7 +18,7 @@ public static partial class SubscriptionsApi
     public const int EventsLimit = 100;
 
     // Table Storage keeps a string property up to 32K characters; the inputs live in one.
-    private const int MaxInputsChars = 30_000;
+    private const int MaxInputsChars = InputLimits.MaxSubscriptionInputsChars;
     private static readonly HashSet<string> CreateFields = ["connector", "trigger", "inputs", "connection_id", "entity_id", "destination", "deliver_existing"];
 
     public static RouteGroupBuilder MapSubscriptions(this IEndpointRouteBuilder routes)
@@ -42,7 +42,7 @@ public static partial class SubscriptionsApi
         JsonElement body = await RequestBody.ReadObjectAsync(request, CreateFields, cancellationToken);
         string connectorId = RequestBody.RequiredString(body, "connector");
         string triggerName = RequestBody.RequiredString(body, "trigger");
-        string entityId = RequestBody.RequiredString(body, "entity_id");
+        string entityId = RequestBody.CheckEntityId(RequestBody.RequiredString(body, "entity_id"));
         string? connectionId = RequestBody.OptionalString(body, "connection_id");
         bool deliverExisting = RequestBody.OptionalBool(body, "deliver_existing");
         JsonElement inputs = RequestBody.OptionalObject(body, "inputs");
@@ -78,7 +78,7 @@ public static partial class SubscriptionsApi
             }
 
             Connection connection = await connections.GetIfExistsAsync(connectionId, cancellationToken)
-                ?? throw ApiProblem.NotFound("Connection", $"There is no connection '{connectionId}'.");
+                ?? throw ConnectionsApi.NotFound(connectionId);
             if (connection.Connector != connector.Id)
             {
                 throw ApiProblem.BadRequest($"Connection '{connectionId}' belongs to connector '{connection.Connector}', not '{connector.Id}'.", new FieldError("/connection_id", "belongs to another connector"));
@@ -91,8 +91,7 @@ public static partial class SubscriptionsApi
 
             if (connection.Status != ConnectionStatus.Active)
             {
-                throw new ApiProblem(409, ProblemTypes.ConnectionNotActive, "The connection is not active",
-                    $"Connection '{connectionId}' is {connection.Status}{(connection.StatusReason is null ? string.Empty : ": " + connection.StatusReason)}.");
+                throw new ApiProblem(409, ProblemTypes.ConnectionNotActive, "The connection is not active", ActionInvoker.NotActive(connection));
             }
         }
         else if (connectionId is not null)
@@ -118,7 +117,7 @@ public static partial class SubscriptionsApi
             throw ApiProblem.BadRequest("entity_id is required: GET /api/subscriptions?entity_id=<your user id>.", new FieldError("/entity_id", "is required"));
         }
 
-        return TypedResults.Ok(await store.ListByEntityAsync(entityId, cancellationToken));
+        return TypedResults.Ok(await store.ListByEntityAsync(RequestBody.CheckEntityId(entityId), cancellationToken));
     }
 
     public static async Task<NoContent> DeleteAsync(string id, SubscriptionStore store, ILoggerFactory loggers, CancellationToken cancellationToken)
@@ -141,7 +140,9 @@ public static partial class SubscriptionsApi
         return TypedResults.Ok(subscription);
     }
 
-    private static ApiProblem NotFound(string id) => ApiProblem.NotFound("Subscription", $"There is no subscription '{id}'.");
+    private static ApiProblem NotFound(string id) => ApiProblem.NotFound("Subscription", SubscriptionStore.IsWellFormedId(id)
+        ? $"There is no subscription '{id}'."
+        : $"There is no subscription '{RequestBody.Quote(id)}': subscription ids are sub_ followed by 32 lowercase hex digits, as POST /api/subscriptions answers them.");
 
     private static SubscriptionDestination ReadDestination(JsonElement body, bool allowPrivateNetworks)
     {
@@ -180,6 +181,11 @@ public static partial class SubscriptionsApi
 
     internal static string CheckWebhookUrl(string url, bool allowPrivateNetworks)
     {
+        if (url.Length > InputLimits.MaxWebhookUrlChars)
+        {
+            throw Bad("/destination/url", $"is {url.Length} characters; at most {InputLimits.MaxWebhookUrlChars}");
+        }
+
         if (!Uri.TryCreate(url, UriKind.Absolute, out Uri? uri) || (uri.Scheme != Uri.UriSchemeHttp && uri.Scheme != Uri.UriSchemeHttps) || string.IsNullOrEmpty(uri.Host))
         {
             throw Bad("/destination/url", "must be an absolute http or https URL");
