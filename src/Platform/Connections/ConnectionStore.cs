@@ -118,26 +118,28 @@ public partial class ConnectionStore
     }
 
     /// <summary>
-    /// Records the outcome of a new account check: status, reason and account, only if the row (as read, <paramref name="etag"/>) is unchanged.
+    /// Records the outcome of a new account check: status, reason and account, only if the row is still as it was read (<paramref name="etag"/>).
     /// </summary>
     /// <returns>The connection as stored now; <see langword="null"/> when it was deleted or changed meanwhile.</returns>
     public virtual async Task<Connection?> UpdateCheckAsync(string id, ETag etag, string status, string? reason, ConnectedAccountInfo? account, CancellationToken cancellationToken)
     {
-        if (!IsWellFormedId(id)) return null;
-        var patch = new TableEntity(id, RowKey)
-        {
-            ["Status"] = status, ["StatusReason"] = StorageText.Bound(reason), ["Account"] = SerializeAccount(account), ["UpdatedAt"] = _time.GetUtcNow(),
-        };
+        if (await ReadAsync(id, cancellationToken) is not { } entity || entity.ETag != etag) return null;
+
+        // Replace, not merge: a merge would keep the old reason when the new one is null.
+        entity["Status"] = status;
+        entity["StatusReason"] = StorageText.Bound(reason);
+        entity["Account"] = SerializeAccount(account);
+        entity["UpdatedAt"] = _time.GetUtcNow();
         try
         {
-            await _guard.RunAsync(_table, token => _table.UpdateEntityAsync(patch, etag, TableUpdateMode.Merge, token), cancellationToken);
+            await _guard.RunAsync(_table, token => _table.UpdateEntityAsync(entity, etag, TableUpdateMode.Replace, token), cancellationToken);
         }
         catch (RequestFailedException ex) when (ex.Status is 404 or 412)
         {
             return null;
         }
 
-        return await GetIfExistsAsync(id, cancellationToken);
+        return ToConnection(entity);
     }
 
     /// <summary>The connection, its decrypted credentials and the row's ETag (for <see cref="UpdateCheckAsync"/>); <see langword="null"/> when it does not exist.</summary>
