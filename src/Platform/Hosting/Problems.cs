@@ -57,7 +57,9 @@ internal sealed class PatchbayExceptionHandler(IProblemDetailsService problems, 
         }
 
         ProblemDetails problem = ToProblem(context, exception);
-        if (problem.Status >= 500) logger.LogError(exception, "Request failed with {Status}: {ProblemType}", problem.Status, problem.Type);
+        // Unreachable storage is an outage, not a bug: one line without a stack trace (readiness probes hit it every few seconds).
+        if (exception is StorageUnavailableException) logger.LogWarning("Request answered {Status}: {Detail}", problem.Status, problem.Detail);
+        else if (problem.Status >= 500) logger.LogError(exception, "Request failed with {Status}: {ProblemType}", problem.Status, problem.Type);
         else logger.LogInformation("Request refused with {Status}: {ProblemType}: {Detail}", problem.Status, problem.Type, problem.Detail);
 
         context.Response.StatusCode = problem.Status ?? 500;
