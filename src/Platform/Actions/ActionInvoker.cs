@@ -16,7 +16,7 @@ public sealed class ActionInvoker(ConnectorCatalog catalog, ConnectionStore conn
     public Connector GetConnector(string id) =>
         catalog.TryGet(id, out Connector connector)
             ? connector
-            : throw ApiProblem.NotFound("Connector", $"There is no connector '{id}'. GET /api/connectors lists them.");
+            : throw ApiProblem.NotFound("Connector", $"There is no connector '{RequestBody.Quote(id)}'. GET /api/connectors lists them.");
 
     /// <summary>The auth for a call: inline <paramref name="auth"/> (envelope or flat) or the credentials of <paramref name="connectionId"/>.</summary>
     public async Task<ConnectorAuth> ResolveAuthAsync(Connector connector, JsonElement auth, string? connectionId, CancellationToken cancellationToken)

@@ -52,7 +52,7 @@ public static partial class SubscriptionsApi
         if (!connector.Manifest.PollingTriggers.TryGetValue(triggerName, out PollingTriggerDefinition? trigger))
         {
             string known = connector.Manifest.PollingTriggers.Count == 0 ? "It has none." : "It has: " + string.Join(", ", connector.Manifest.PollingTriggers.Keys) + ".";
-            throw ApiProblem.NotFound("Trigger", $"Connector '{connector.Id}' has no polling trigger '{triggerName}'. {known}");
+            throw ApiProblem.NotFound("Trigger", $"Connector '{connector.Id}' has no polling trigger '{RequestBody.Quote(triggerName)}'. {known}");
         }
 
         if (inputs.ValueKind == JsonValueKind.Undefined) inputs = JsonDocument.Parse("{}").RootElement.Clone();
