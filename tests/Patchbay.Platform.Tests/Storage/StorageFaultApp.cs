@@ -12,7 +12,7 @@ namespace Patchbay.Platform.Tests.Storage;
 public sealed class StorageFaultApp : WebApplicationFactory<Program>, IAsyncLifetime
 {
     public const string ApiKey = "storage-fault-key-0123456789";
-    public const int StorageTimeoutSeconds = 2;
+    public const int StorageTimeoutSeconds = 5;
 
     /// <summary>Only the test's own hang guard: far above the bound, so it never decides a pass.</summary>
     public static readonly TimeSpan HangGuard = TimeSpan.FromSeconds(60);
@@ -44,6 +44,17 @@ public sealed class StorageFaultApp : WebApplicationFactory<Program>, IAsyncLife
         HttpClient client = CreateClient();
         client.Timeout = HangGuard;
         return client;
+    }
+
+    /// <summary>Waits until <c>/api/health/ready</c> answers 200 (storage answers again), for at most <see cref="HangGuard"/>.</summary>
+    public async Task WaitUntilReadyAsync()
+    {
+        using var guard = new CancellationTokenSource(HangGuard);
+        HttpClient anonymous = CreateAnonymousClient();
+        while ((await anonymous.GetAsync("/api/health/ready", guard.Token)).StatusCode != System.Net.HttpStatusCode.OK)
+        {
+            // A busy machine may need more than one bound to serve a thawed or new Azurite; each answer is the event waited for.
+        }
     }
 
     /// <summary>Sends SIGSTOP (<paramref name="frozen"/>) or SIGCONT to this app's own Azurite.</summary>
