@@ -55,6 +55,11 @@ param maxRequestBytes int = 1048576
 @minValue(1)
 param maxConsecutiveFailures int = 10
 
+@description('Longest one call to the app\'s own storage may take, retries included, before a request answers 503 (Patchbay__StorageTimeoutSeconds).')
+@minValue(1)
+@maxValue(300)
+param storageTimeoutSeconds int = 10
+
 @description('Days the Log Analytics workspace keeps logs.')
 @minValue(30)
 @maxValue(730)
@@ -154,6 +159,7 @@ module functionApp 'modules/functionapp.bicep' = {
     pollingConcurrency: pollingConcurrency
     maxRequestBytes: maxRequestBytes
     maxConsecutiveFailures: maxConsecutiveFailures
+    storageTimeoutSeconds: storageTimeoutSeconds
   }
 }
 

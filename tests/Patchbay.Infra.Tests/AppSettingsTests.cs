@@ -55,9 +55,11 @@ public class AppSettingsTests(CompiledInfra infra)
         Assert.Equal(defaults.PollingConcurrency, parameters.GetProperty("pollingConcurrency").GetProperty("defaultValue").GetInt32());
         Assert.Equal(defaults.MaxRequestBytes, parameters.GetProperty("maxRequestBytes").GetProperty("defaultValue").GetInt64());
         Assert.Equal(defaults.MaxConsecutiveFailures, parameters.GetProperty("maxConsecutiveFailures").GetProperty("defaultValue").GetInt32());
+        Assert.Equal(defaults.StorageTimeoutSeconds, parameters.GetProperty("storageTimeoutSeconds").GetProperty("defaultValue").GetInt32());
         Assert.Equal("[string(parameters('pollingConcurrency'))]", settings["Patchbay__PollingConcurrency"]);
         Assert.Equal("[string(parameters('maxRequestBytes'))]", settings["Patchbay__MaxRequestBytes"]);
         Assert.Equal("[string(parameters('maxConsecutiveFailures'))]", settings["Patchbay__MaxConsecutiveFailures"]);
+        Assert.Equal("[string(parameters('storageTimeoutSeconds'))]", settings["Patchbay__StorageTimeoutSeconds"]);
     }
 
     [Fact]

@@ -22,15 +22,17 @@ public class OpenApiDocumentTests(PatchbayApp app)
         { "POST", "/api/connectors/{connector}/connected-account", "ConnectedAccountRequest", ["auth", "connection_id"], [400, 404, 409, 413, 415, 429, 502, 503, 504] },
         { "POST", "/api/connectors/{connector}/triggers/{trigger}/poll", "PollTriggerRequest", ["inputs", "auth", "connection_id", "last_poll_ts"], [400, 404, 409, 413, 415, 429, 502, 503, 504] },
         { "POST", "/api/connections", "CreateConnectionRequest", ["connector", "entity_id", "credentials"], [400, 404, 413, 415, 503] },
-        { "GET", "/api/connections", null, [], [400] },
-        { "GET", "/api/connections/{id}", null, [], [404] },
-        { "DELETE", "/api/connections/{id}", null, [], [404] },
+        { "GET", "/api/connections", null, [], [400, 503] },
+        { "GET", "/api/connections/{id}", null, [], [404, 503] },
+        { "POST", "/api/connections/{id}/check", null, [], [404, 409, 503] },
+        { "DELETE", "/api/connections/{id}", null, [], [404, 503] },
         { "POST", "/api/subscriptions", "CreateSubscriptionRequest", ["connector", "trigger", "inputs", "connection_id", "entity_id", "destination", "deliver_existing"], [400, 404, 409, 413, 415, 503] },
-        { "GET", "/api/subscriptions", null, [], [400] },
-        { "GET", "/api/subscriptions/{id}", null, [], [404] },
-        { "DELETE", "/api/subscriptions/{id}", null, [], [404] },
-        { "GET", "/api/subscriptions/{id}/events", null, [], [404] },
-        { "POST", "/api/subscriptions/{id}/resume", null, [], [404] },
+        { "GET", "/api/subscriptions", null, [], [400, 503] },
+        { "GET", "/api/subscriptions/{id}", null, [], [404, 503] },
+        { "DELETE", "/api/subscriptions/{id}", null, [], [404, 503] },
+        { "GET", "/api/subscriptions/{id}/events", null, [], [404, 503] },
+        { "POST", "/api/subscriptions/{id}/resume", null, [], [404, 503] },
+        { "POST", "/api/subscriptions/{id}/poll", null, [], [404, 409, 503] },
         { "POST", "/PollingTick", "TimerInvocationRequest", ["Data", "Metadata"], [] },
     };
 
@@ -88,7 +90,7 @@ public class OpenApiDocumentTests(PatchbayApp app)
         {
             Assert.True(document.Paths.TryGetValue(path, out IOpenApiPathItem? item) && item.Operations!.ContainsKey(HttpMethod.Parse(method)), $"{method} {path} is not in the document");
             OpenApiOperation operation = item!.Operations![HttpMethod.Parse(method)];
-            if (path == "/api/health")
+            if (path is "/api/health" or "/api/health/ready")
             {
                 Assert.Null(operation.Security);
                 continue;
@@ -96,7 +98,7 @@ public class OpenApiDocumentTests(PatchbayApp app)
 
             Assert.True(operation.Security is { Count: 2 }, $"{method} {path} documents no key");
             Assert.True(ErrorStatuses(operation).Contains(401) && ErrorStatuses(operation).Contains(500), $"{method} {path} documents no problems: add .WithPatchbayProblems(…)");
-            if (method == "POST" && path != "/api/subscriptions/{id}/resume")
+            if (method == "POST" && path is not ("/api/subscriptions/{id}/resume" or "/api/subscriptions/{id}/poll" or "/api/connections/{id}/check"))
             {
                 Assert.True(operation.RequestBody?.Content?["application/json"].Schema is OpenApiSchemaReference, $"{method} {path} documents no named body: add .WithJsonBody<TRequest>()");
             }

@@ -47,7 +47,7 @@ public class PackageLayoutTests(PatchbayApp app)
         string[] methods = [.. trigger.GetProperty("methods").EnumerateArray().Select(m => m.GetString()!.ToUpperInvariant())];
         string level = trigger.GetProperty("authLevel").GetString()!;
 
-        Assert.Equal(function == "Health" ? "anonymous" : "function", level);
+        Assert.Equal(function is "Health" or "HealthReady" ? "anonymous" : "function", level);
         foreach (string method in methods)
         {
             Assert.True(Endpoints().Any(e => Same(e.Pattern, route) && e.Methods.Contains(method)), $"{function}: the app serves no {method} {route}");

@@ -108,8 +108,17 @@ public sealed class PatchbayApp : WebApplicationFactory<Program>, IAsyncLifetime
             return Results.Ok();
         });
         app.MapGet("/items", () => Results.Json(new[] { new { id = 1, name = "a" }, new { id = 2, name = "b" } }));
-        app.MapGet("/me", (HttpRequest request) =>
-            request.Headers["X-Api-Key"] == "good-key-123" ? Results.Json(new { login = "ada" }) : Results.Json(new { message = "Bad credentials" }, statusCode: 401));
+        app.MapGet("/me", (HttpContext context) =>
+        {
+            // "me-down" > 0: the service is unreachable (every connection is reset), as for a connection created without network.
+            if (Counters.TryGetValue("me-down", out int down) && down > 0)
+            {
+                context.Abort();
+                return Results.Empty;
+            }
+
+            return context.Request.Headers["X-Api-Key"] == "good-key-123" ? Results.Json(new { login = "ada" }) : Results.Json(new { message = "Bad credentials" }, statusCode: 401);
+        });
     }
 
     private sealed class CapturingLoggerProvider(ConcurrentQueue<string> sink) : ILoggerProvider, ISupportExternalScope

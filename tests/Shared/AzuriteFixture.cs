@@ -20,6 +20,9 @@ public sealed class AzuriteFixture : IAsyncLifetime
 
     public int TablePort { get; private set; }
 
+    /// <summary>The Azurite (node) process, e.g. to freeze it with SIGSTOP in a fault test.</summary>
+    public int ProcessId => _process?.Id ?? throw new InvalidOperationException("Azurite is not running.");
+
     /// <summary>A connection string for all three services.</summary>
     public string ConnectionString =>
         $"DefaultEndpointsProtocol=http;AccountName={Account};AccountKey={Key};" +
@@ -68,6 +71,7 @@ public sealed class AzuriteFixture : IAsyncLifetime
         }
     }
 
+    /// <summary>Stops Azurite; a second call does nothing (a fault test may stop it before its app is disposed).</summary>
     public Task DisposeAsync()
     {
         if (_process is { HasExited: false })
@@ -77,6 +81,7 @@ public sealed class AzuriteFixture : IAsyncLifetime
         }
 
         _process?.Dispose();
+        _process = null;
         return Task.CompletedTask;
     }
 

@@ -16,7 +16,7 @@ public sealed class ActionInvoker(ConnectorCatalog catalog, ConnectionStore conn
     public Connector GetConnector(string id) =>
         catalog.TryGet(id, out Connector connector)
             ? connector
-            : throw ApiProblem.NotFound("Connector", $"There is no connector '{id}'. GET /api/connectors lists them.");
+            : throw ApiProblem.NotFound("Connector", $"There is no connector '{RequestBody.Quote(id)}'. GET /api/connectors lists them.");
 
     /// <summary>The auth for a call: inline <paramref name="auth"/> (envelope or flat) or the credentials of <paramref name="connectionId"/>.</summary>
     public async Task<ConnectorAuth> ResolveAuthAsync(Connector connector, JsonElement auth, string? connectionId, CancellationToken cancellationToken)
@@ -40,7 +40,7 @@ public sealed class ActionInvoker(ConnectorCatalog catalog, ConnectionStore conn
         }
 
         (Connection connection, ConnectorAuth stored) = await connections.GetWithCredentialsAsync(connectionId, cancellationToken)
-            ?? throw ApiProblem.NotFound("Connection", $"There is no connection '{connectionId}'.");
+            ?? throw ConnectionsApi.NotFound(connectionId);
         if (connection.Connector != connector.Id)
         {
             throw ApiProblem.BadRequest($"Connection '{connectionId}' belongs to connector '{connection.Connector}', not '{connector.Id}'.", new FieldError("/connection_id", "belongs to another connector"));
@@ -48,11 +48,20 @@ public sealed class ActionInvoker(ConnectorCatalog catalog, ConnectionStore conn
 
         if (connection.Status != ConnectionStatus.Active)
         {
-            throw new ApiProblem(409, ProblemTypes.ConnectionNotActive, "The connection is not active",
-                $"Connection '{connectionId}' is {connection.Status}{(connection.StatusReason is null ? string.Empty : ": " + connection.StatusReason)}. Create a new connection with working credentials.");
+            throw new ApiProblem(409, ProblemTypes.ConnectionNotActive, "The connection is not active", NotActive(connection));
         }
 
         return stored;
+    }
+
+    /// <summary>Why a connection cannot be used, and what to do: its reason says it when it has one.</summary>
+    public static string NotActive(Connection connection)
+    {
+        ArgumentNullException.ThrowIfNull(connection);
+        string state = $"Connection '{connection.Id}' is {connection.Status}";
+        return connection.StatusReason is { Length: > 0 } reason
+            ? Sentence.Join($"{state}: {reason}", reason.Contains("/check", StringComparison.Ordinal) ? null : "Create a new connection with working credentials")
+            : Sentence.Join(state, $"Check it again with POST /api/connections/{connection.Id}/check, or create a new connection with working credentials");
     }
 
     public ConnectorContext CreateContext(Connector connector, ConnectorAuth auth, IReadOnlyDictionary<string, string>? metadata = null)

@@ -1,3 +1,4 @@
+using System.Text;
 using System.Text.Json;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Patchbay.Platform.Actions;
@@ -7,7 +8,7 @@ using Patchbay.Sdk;
 
 namespace Patchbay.Platform.Connections;
 
-/// <summary>Connected accounts: create (validated and checked against the service), read without secrets, list by entity, delete.</summary>
+/// <summary>Connected accounts: create (validated and checked against the service), read without secrets, list by entity, check again, delete.</summary>
 public static class ConnectionsApi
 {
     private static readonly HashSet<string> CreateFields = ApiDocumentation.FieldsOf<CreateConnectionRequest>();
@@ -19,9 +20,11 @@ public static class ConnectionsApi
             .WithSummary("Stores credentials for an entity, encrypted; ACTIVE when they check out, FAILED with the reason when not.")
             .WithJsonBody<CreateConnectionRequest>().WithPatchbayProblems(400, 404, 413, 415, 503);
         group.MapGet("/", ListAsync).WithName("ListConnections")
-            .WithSummary($"Connections of one entity_id, or of all without it: the newest {ListAnswers.Limit}, newest first (X-Total-Count: how many matched); never secrets.").WithPatchbayProblems(400);
-        group.MapGet("/{id}", GetAsync).WithName("GetConnection").WithSummary("One connection; never secrets.").WithPatchbayProblems(404);
-        group.MapDelete("/{id}", DeleteAsync).WithName("DeleteConnection").WithSummary("Deletes a connection and its credentials.").WithPatchbayProblems(404);
+            .WithSummary($"Connections of one entity_id, or of all without it: the newest {ListAnswers.Limit}, newest first (X-Total-Count: how many matched); never secrets.").WithPatchbayProblems(400, 503);
+        group.MapGet("/{id}", GetAsync).WithName("GetConnection").WithSummary("One connection; never secrets.").WithPatchbayProblems(404, 503);
+        group.MapPost("/{id}/check", CheckAsync).WithName("CheckConnection")
+            .WithSummary("Runs the connected-account check again and records the outcome: ACTIVE, or FAILED with the reason.").WithPatchbayProblems(404, 409, 503);
+        group.MapDelete("/{id}", DeleteAsync).WithName("DeleteConnection").WithSummary("Deletes a connection and its credentials.").WithPatchbayProblems(404, 503);
         return group;
     }
 
@@ -29,7 +32,7 @@ public static class ConnectionsApi
     {
         JsonElement body = await RequestBody.ReadObjectAsync(request, CreateFields, cancellationToken);
         string connectorId = RequestBody.RequiredString(body, "connector");
-        string entityId = RequestBody.OptionalString(body, "entity_id") ?? Connection.DefaultEntityId;
+        string entityId = RequestBody.CheckEntityId(RequestBody.OptionalString(body, "entity_id") ?? Connection.DefaultEntityId);
         JsonElement credentials = RequestBody.OptionalObject(body, "credentials");
         Connector connector = invoker.GetConnector(connectorId);
         if (!connector.Manifest.Auth.IsRequired)
@@ -43,6 +46,13 @@ public static class ConnectionsApi
         }
 
         ConnectorAuth auth = connector.ReadAuth(credentials);
+        int bytes = Encoding.UTF8.GetByteCount(auth.ToEnvelopeJson());
+        if (bytes > InputLimits.MaxCredentialsBytes)
+        {
+            throw ApiProblem.BadRequest($"credentials are limited to {InputLimits.MaxCredentialsBytes} bytes of JSON.",
+                new FieldError("/credentials", $"is {bytes} bytes of JSON; at most {InputLimits.MaxCredentialsBytes}"));
+        }
+
         try
         {
             connector.ValidateAuth(auth);
@@ -53,29 +63,10 @@ public static class ConnectionsApi
         }
 
         ILogger logger = loggers.CreateLogger("Patchbay.Connections");
-        string status = ConnectionStatus.Active;
-        string? reason = null;
-        ConnectedAccountInfo? account = null;
-        if (connector.HasConnectedAccountHandler)
-        {
-            try
-            {
-                account = (await connector.GetConnectedAccountAsync(invoker.CreateContext(connector, auth), cancellationToken)).Account;
-            }
-            catch (Exception ex) when (ex is HttpError or TimeoutException or HttpRequestException or FetchBlockedException or ValidationError)
-            {
-                status = ConnectionStatus.Failed;
-                reason = ex switch
-                {
-                    HttpError http => $"The account check was refused by the service: HTTP {http.Status} {http.ResponseMessage}",
-                    TimeoutException => "The account check timed out",
-                    _ => "The account check failed: " + ex.Message,
-                };
-                logger.LogWarning("Connection for {Connector} and entity {EntityId} failed its account check: {Reason}", connectorId, entityId, reason);
-            }
-        }
-
-        Connection connection = await store.CreateAsync(connector.Id, entityId, auth, status, reason, account, cancellationToken);
+        string id = ConnectionStore.NewId();
+        AccountCheck check = await CheckAccountAsync(id, connector, auth, invoker, logger, cancellationToken);
+        Connection connection = await store.CreateAsync(
+            new NewConnection(id, connector.Id, connector.Manifest.Auth.Type, entityId, auth, check.Status, check.Reason, check.Account), cancellationToken);
         logger.LogInformation("Connection {ConnectionId} created for {Connector} with status {Status}", connection.Id, connector.Id, connection.Status);
         return TypedResults.Created($"/api/connections/{connection.Id}", connection);
     }
@@ -83,7 +74,7 @@ public static class ConnectionsApi
     public static async Task<Ok<Connection>> GetAsync(string id, ConnectionStore store, CancellationToken cancellationToken) =>
         await store.GetIfExistsAsync(id, cancellationToken) is { } connection
             ? TypedResults.Ok(connection)
-            : throw ApiProblem.NotFound("Connection", $"There is no connection '{id}'.");
+            : throw NotFound(id);
 
     public static async Task<Ok<IReadOnlyList<Connection>>> ListAsync(ConnectionStore store, HttpResponse response, [Microsoft.AspNetCore.Mvc.FromQuery(Name = "entity_id")] string? entityId,
         CancellationToken cancellationToken)
@@ -93,13 +84,80 @@ public static class ConnectionsApi
             throw ApiProblem.BadRequest("entity_id must not be empty: leave it out to list every entity's connections.", new FieldError("/entity_id", "must be a non-empty string"));
         }
 
-        ListPage<Connection> page = await store.ListAsync(entityId, ListAnswers.Limit, cancellationToken);
+        ListPage<Connection> page = await store.ListAsync(entityId is null ? null : RequestBody.CheckEntityId(entityId), ListAnswers.Limit, cancellationToken);
         response.Headers[ListAnswers.TotalCountHeader] = page.Total.ToString(System.Globalization.CultureInfo.InvariantCulture);
         return TypedResults.Ok(page.Items);
+    }
+
+    /// <summary>
+    /// <c>POST /api/connections/{id}/check</c>: the connected-account check again (e.g. after the service was unreachable at creation),
+    /// recorded as ACTIVE, or FAILED with the reason. A connector without a connected-account handler has nothing to check: ACTIVE.
+    /// </summary>
+    public static async Task<Ok<Connection>> CheckAsync(string id, ActionInvoker invoker, ConnectionStore store, ILoggerFactory loggers, CancellationToken cancellationToken)
+    {
+        (Connection connection, ConnectorAuth auth, Azure.ETag etag) = await store.GetForCheckAsync(id, cancellationToken) ?? throw NotFound(id);
+        if (connection.Status == ConnectionStatus.Initiated)
+        {
+            throw new ApiProblem(409, ProblemTypes.ConnectionNotActive, "The connection is not connected yet",
+                $"Connection '{id}' is {ConnectionStatus.Initiated}: finish its connect flow first; there are no credentials to check.");
+        }
+
+        Connector connector = invoker.GetConnector(connection.Connector);
+        ILogger logger = loggers.CreateLogger("Patchbay.Connections");
+        AccountCheck check;
+        try
+        {
+            connector.ValidateAuth(auth);
+            check = await CheckAccountAsync(id, connector, auth, invoker, logger, cancellationToken);
+        }
+        catch (ValidationError ex)
+        {
+            // The manifest changed since the credentials were stored.
+            check = new AccountCheck(ConnectionStatus.Failed, Sentence.Join("The stored credentials no longer match the connector's auth.fields: " + ex.Message, NextStep(id)), null);
+        }
+
+        Connection updated = await store.UpdateCheckAsync(id, etag, check.Status, check.Reason, check.Account ?? connection.Account, cancellationToken)
+            ?? throw new ApiProblem(409, ProblemTypes.Conflict, "The connection changed during the check",
+                $"Connection '{id}' was changed or deleted while it was being checked; GET it and check again if it still exists.");
+        logger.LogInformation("Connection {ConnectionId} checked again: {Status}", id, updated.Status);
+        return TypedResults.Ok(updated);
     }
 
     public static async Task<NoContent> DeleteAsync(string id, ConnectionStore store, CancellationToken cancellationToken) =>
         await store.DeleteAsync(id, cancellationToken)
             ? TypedResults.NoContent()
-            : throw ApiProblem.NotFound("Connection", $"There is no connection '{id}'.");
+            : throw NotFound(id);
+
+    /// <summary>404 for a connection id that names no connection (a malformed one never reaches storage).</summary>
+    public static ApiProblem NotFound(string id) => ApiProblem.NotFound("Connection", ConnectionStore.IsWellFormedId(id)
+        ? $"There is no connection '{id}'."
+        : $"There is no connection '{RequestBody.Quote(id)}': connection ids are con_ followed by 32 lowercase hex digits, as POST /api/connections answers them.");
+
+    private static string NextStep(string id) =>
+        $"Once the cause is fixed, check it again with POST /api/connections/{id}/check, or create a new connection.";
+
+    // The connected-account handler, if any, says whose credentials these are; a failure is a FAILED connection with the reason, not an error.
+    private static async Task<AccountCheck> CheckAccountAsync(string id, Connector connector, ConnectorAuth auth, ActionInvoker invoker, ILogger logger, CancellationToken cancellationToken)
+    {
+        if (!connector.HasConnectedAccountHandler) return new AccountCheck(ConnectionStatus.Active, null, null);
+        try
+        {
+            ConnectedAccountInfo? account = (await connector.GetConnectedAccountAsync(invoker.CreateContext(connector, auth), cancellationToken)).Account;
+            return new AccountCheck(ConnectionStatus.Active, null, account);
+        }
+        catch (Exception ex) when (ex is HttpError or TimeoutException or HttpRequestException or FetchBlockedException or ValidationError)
+        {
+            string cause = ex switch
+            {
+                HttpError http => $"The account check was refused by the service: HTTP {http.Status} {http.ResponseMessage}",
+                TimeoutException => "The account check timed out: " + ex.Message,
+                _ => "The account check failed: " + ex.Message,
+            };
+            string reason = Sentence.Join(cause, NextStep(id));
+            logger.LogWarning("Connection {ConnectionId} for {Connector} failed its account check: {Reason}", id, connector.Id, reason);
+            return new AccountCheck(ConnectionStatus.Failed, reason, null);
+        }
+    }
+
+    private readonly record struct AccountCheck(string Status, string? Reason, ConnectedAccountInfo? Account);
 }

@@ -28,6 +28,16 @@ public sealed class PatchbayOptions
     [Range(1, 1000)]
     public int MaxConsecutiveFailures { get; set; } = 10;
 
+    /// <summary>
+    /// The longest one call to Patchbay's own storage may take, retries included (also each try's network timeout).
+    /// Past it the request answers 503 saying storage is unreachable.
+    /// </summary>
+    [Range(1, 300)]
+    public int StorageTimeoutSeconds { get; set; } = 10;
+
+    /// <summary><see cref="StorageTimeoutSeconds"/> as a <see cref="TimeSpan"/>.</summary>
+    public TimeSpan StorageTimeout => TimeSpan.FromSeconds(StorageTimeoutSeconds);
+
     public IReadOnlyList<string> ApiKeyList =>
         (ApiKeys ?? string.Empty).Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
 }
@@ -48,6 +58,7 @@ public static class SettingNames
     public const string PollingConcurrency = "Patchbay__PollingConcurrency";
     public const string MaxRequestBytes = "Patchbay__MaxRequestBytes";
     public const string MaxConsecutiveFailures = "Patchbay__MaxConsecutiveFailures";
+    public const string StorageTimeoutSeconds = "Patchbay__StorageTimeoutSeconds";
     public const string CustomHandlerPort = "FUNCTIONS_CUSTOMHANDLER_PORT";
     public const string AppInsightsConnectionString = "APPLICATIONINSIGHTS_CONNECTION_STRING";
 
@@ -58,7 +69,7 @@ public static class SettingNames
     public static IReadOnlyList<string> Azure { get; } =
     [
         StorageCredential, StorageClientId, StorageTableServiceUri, StorageQueueServiceUri, StorageBlobServiceUri,
-        PollingSchedule, EncryptionKeys, PollingConcurrency, MaxRequestBytes, MaxConsecutiveFailures,
+        PollingSchedule, EncryptionKeys, PollingConcurrency, MaxRequestBytes, MaxConsecutiveFailures, StorageTimeoutSeconds,
     ];
 
     /// <summary>Settings the Functions host reads, not the app (the app's stdout logs reach Application Insights through the host).</summary>

@@ -28,7 +28,9 @@ public static class PlatformServiceCollectionExtensions
         });
         services.AddExceptionHandler<PatchbayExceptionHandler>();
         services.AddSingleton(TimeProvider.System);
-        services.AddSingleton(sp => StorageClients.FromConfiguration(sp.GetRequiredService<IConfiguration>()));
+        services.AddSingleton(sp => StorageClients.FromConfiguration(
+            sp.GetRequiredService<IConfiguration>(),
+            new StorageGuard(sp.GetRequiredService<IOptions<PatchbayOptions>>().Value.StorageTimeout, sp.GetRequiredService<ILoggerFactory>().CreateLogger("Patchbay.Storage"))));
         services.AddSingleton(sp => new CredentialProtector(sp.GetRequiredService<IOptions<PatchbayOptions>>().Value.EncryptionKeys));
         services.AddSingleton<ConnectionStore>();
         services.AddSingleton(sp => new ConnectorCatalog(

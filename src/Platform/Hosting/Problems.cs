@@ -3,6 +3,7 @@ using System.Text.Json;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Mvc;
 using Patchbay.Platform.Connections;
+using Patchbay.Platform.Storage;
 using Patchbay.Sdk;
 
 namespace Patchbay.Platform.Hosting;
@@ -38,8 +39,10 @@ public static class ProblemTypes
     public const string ConnectionNotActive = Prefix + "connection-not-active";
     public const string SubscriptionBusy = Prefix + "subscription-busy";
     public const string SubscriptionPaused = Prefix + "subscription-paused";
+    public const string Conflict = Prefix + "conflict";
     public const string ConnectorBug = Prefix + "connector-error";
     public const string NotConfigured = Prefix + "not-configured";
+    public const string StorageUnavailable = Prefix + "storage-unavailable";
     public const string Internal = Prefix + "internal-error";
     public const string MethodNotAllowed = Prefix + "method-not-allowed";
     public const string UriTooLong = Prefix + "uri-too-long";
@@ -60,7 +63,9 @@ internal sealed class PatchbayExceptionHandler(IProblemDetailsService problems, 
         }
 
         ProblemDetails problem = ToProblem(context, exception);
-        if (problem.Status >= 500) logger.LogError(exception, "Request failed with {Status}: {ProblemType}", problem.Status, problem.Type);
+        // Unreachable storage is an outage, not a bug: one line without a stack trace (readiness probes hit it every few seconds).
+        if (exception is StorageUnavailableException) logger.LogWarning("Request answered {Status}: {Detail}", problem.Status, problem.Detail);
+        else if (problem.Status >= 500) logger.LogError(exception, "Request failed with {Status}: {ProblemType}", problem.Status, problem.Type);
         else logger.LogInformation("Request refused with {Status}: {ProblemType}: {Detail}", problem.Status, problem.Type, problem.Detail);
 
         context.Response.StatusCode = problem.Status ?? 500;
@@ -73,6 +78,15 @@ internal sealed class PatchbayExceptionHandler(IProblemDetailsService problems, 
         {
             case ApiProblem api:
                 return Make(api.Status, api.Type, api.Title, api.Message, api.Errors);
+            case StorageUnavailableException storage:
+            {
+                int seconds = (int)Math.Ceiling(StorageGuard.RetryAfter.TotalSeconds);
+                context.Response.Headers.RetryAfter = seconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+                ProblemDetails problem = Make(503, ProblemTypes.StorageUnavailable, "Storage is unreachable", storage.Message);
+                problem.Extensions["retry_after_seconds"] = seconds;
+                return problem;
+            }
+
             case BadHttpRequestException { StatusCode: 413 }:
                 return Make(413, ProblemTypes.TooLarge, "The request body is too large", $"Bodies are limited to {context.RequestServices.GetRequiredService<Microsoft.Extensions.Options.IOptions<PatchbayOptions>>().Value.MaxRequestBytes} bytes ({SettingNames.MaxRequestBytes}).");
             case BadHttpRequestException bad:

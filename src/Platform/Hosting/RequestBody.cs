@@ -35,6 +35,12 @@ internal static class RequestBody
             throw ApiProblem.BadRequest("The body must be a JSON object.", new FieldError("", $"must be an object, not {root.ValueKind.ToString().ToLowerInvariant()}"));
         }
 
+        // A lone surrogate ("\ud800") parses but cannot be read as a string: refuse it here, with its path, before anything reads the body.
+        if (!JsonUnicode.IsValid(root))
+        {
+            throw ApiProblem.BadRequest("The body holds text that is not valid Unicode (a lone UTF-16 surrogate such as \\ud800).", [.. JsonUnicode.FindInvalid(root)]);
+        }
+
         var unknown = root.EnumerateObject().Where(p => !allowed.Contains(p.Name)).Select(p => new FieldError("/" + p.Name, $"is not a known field; expected one of: {string.Join(", ", allowed)}")).ToArray();
         if (unknown.Length > 0) throw ApiProblem.BadRequest("The body has fields Patchbay does not know.", unknown);
         return root;
@@ -60,6 +66,26 @@ internal static class RequestBody
 
     public static string RequiredString(JsonElement body, string name) =>
         OptionalString(body, name) ?? throw ApiProblem.BadRequest($"{name} is required.", new FieldError("/" + name, "is required"));
+
+    /// <summary>An <c>entity_id</c> from a body or the query: 1 to <see cref="InputLimits.MaxEntityIdChars"/> characters, no control characters.</summary>
+    public static string CheckEntityId(string entityId, string path = "/entity_id")
+    {
+        if (entityId.Length > InputLimits.MaxEntityIdChars)
+        {
+            throw ApiProblem.BadRequest($"entity_id is limited to {InputLimits.MaxEntityIdChars} characters.",
+                new FieldError(path, $"is {entityId.Length} characters; at most {InputLimits.MaxEntityIdChars}"));
+        }
+
+        if (entityId.Any(char.IsControl))
+        {
+            throw ApiProblem.BadRequest("entity_id must not contain control characters.", new FieldError(path, "must not contain control characters"));
+        }
+
+        return entityId;
+    }
+
+    /// <summary>An id for a message: as sent when short, cut otherwise (an id can be anything a caller typed).</summary>
+    public static string Quote(string value) => value.Length <= 80 ? value : value[..(char.IsHighSurrogate(value[79]) ? 79 : 80)] + "…";
 
     public static bool OptionalBool(JsonElement body, string name)
     {

@@ -30,6 +30,7 @@ public class DeliverySender : IDisposable
 
     private readonly HttpClient _http;
     private readonly QueueServiceClient _queues;
+    private readonly TimeSpan _storageTimeout;
     private readonly TimeProvider _time;
     private readonly bool _allowPrivateNetworks;
     private readonly ConcurrentDictionary<string, bool> _createdQueues = new(StringComparer.Ordinal);
@@ -37,6 +38,7 @@ public class DeliverySender : IDisposable
     public DeliverySender(StorageClients storage, IOptions<PatchbayOptions> options, TimeProvider time)
     {
         _queues = storage.Queues;
+        _storageTimeout = storage.Guard.Timeout;
         _time = time;
         _allowPrivateNetworks = options.Value.AllowPrivateNetworks;
         var handler = new SocketsHttpHandler
@@ -113,22 +115,32 @@ public class DeliverySender : IDisposable
             return DeliveryResult.Failed($"The delivery is {body.Length} bytes; a queue message holds at most 48 KiB once base64-encoded");
         }
 
+        // Bounded like every other storage call (Patchbay__StorageTimeoutSeconds), so a frozen queue service cannot hold the tick.
+        using var bound = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        bound.CancelAfter(_storageTimeout);
         try
         {
             QueueClient queue = _queues.GetQueueClient(name);
             if (!_createdQueues.ContainsKey(name))
             {
-                await queue.CreateIfNotExistsAsync(cancellationToken: cancellationToken);
+                await queue.CreateIfNotExistsAsync(cancellationToken: bound.Token);
                 _createdQueues[name] = true;
             }
 
-            await queue.SendMessageAsync(message, cancellationToken);
+            await queue.SendMessageAsync(message, bound.Token);
             return DeliveryResult.Delivered;
         }
-        catch (RequestFailedException ex)
+        catch (RequestFailedException ex) when (ex.Status > 0)
         {
             _createdQueues.TryRemove(name, out _);
             return DeliveryResult.Failed($"The queue '{name}' refused the message: {ex.Status} {ex.ErrorCode}");
+        }
+        catch (Exception ex) when (!cancellationToken.IsCancellationRequested && (bound.IsCancellationRequested || StorageGuard.IsUnreachable(ex)))
+        {
+            _createdQueues.TryRemove(name, out _);
+            return DeliveryResult.Failed(bound.IsCancellationRequested
+                ? $"The queue service did not answer within {_storageTimeout.TotalSeconds:0} s"
+                : $"The queue service could not be reached: {ex.GetType().Name}");
         }
     }
 }

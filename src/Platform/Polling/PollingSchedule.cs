@@ -6,10 +6,13 @@ namespace Patchbay.Platform.Polling;
 /// <summary>The <c>PollingSchedule</c> setting: a six-field CRON expression (with seconds), as the Functions timer reads it.</summary>
 public static class PollingSchedule
 {
+    /// <summary>The schedule as configured (the default when unset): six fields, as the docs write them.</summary>
+    public static string Text(string? text) => string.IsNullOrWhiteSpace(text) ? SettingNames.DefaultPollingSchedule : text.Trim();
+
     /// <exception cref="InvalidOperationException">The setting is not a six-field CRON expression.</exception>
     public static CronExpression Parse(string? text)
     {
-        string schedule = string.IsNullOrWhiteSpace(text) ? SettingNames.DefaultPollingSchedule : text.Trim();
+        string schedule = Text(text);
         try
         {
             return CronExpression.Parse(schedule, CronFormat.IncludeSeconds);

@@ -1,4 +1,5 @@
 using Azure.Data.Tables;
+using Patchbay.Platform.Storage;
 
 namespace Patchbay.Platform.Subscriptions;
 
@@ -35,12 +36,12 @@ public sealed class OutboxEntry
         var entity = new TableEntity(subscriptionId, RowKey)
         {
             ["EventId"] = EventId,
-            ["RecordId"] = RecordId,
+            ["RecordId"] = StorageText.Bound(RecordId),
             ["Seq"] = Seq,
             ["CreatedAt"] = CreatedAt,
             ["Attempts"] = Attempts,
             ["NextAttemptAt"] = NextAttemptAt,
-            ["LastError"] = LastError,
+            ["LastError"] = StorageText.Bound(LastError),
             ["UpdatedAt"] = UpdatedAt,
             ["BodyChunks"] = (Body.Length + ChunkSize - 1) / ChunkSize,
         };
@@ -57,7 +58,7 @@ public sealed class OutboxEntry
     {
         ["Attempts"] = Attempts,
         ["NextAttemptAt"] = NextAttemptAt,
-        ["LastError"] = LastError,
+        ["LastError"] = StorageText.Bound(LastError),
         ["UpdatedAt"] = UpdatedAt,
     };
 

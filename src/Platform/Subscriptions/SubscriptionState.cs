@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using Azure.Data.Tables;
+using Patchbay.Platform.Storage;
 
 namespace Patchbay.Platform.Subscriptions;
 
@@ -115,7 +116,7 @@ public sealed class SubscriptionState
         ["CreatedAt"] = CreatedAt,
         ["FormatVersion"] = 1,
         ["Status"] = Status,
-        ["PausedReason"] = PausedReason,
+        ["PausedReason"] = StorageText.Bound(PausedReason),
         ["UpdatedAt"] = UpdatedAt,
         ["LastPollTs"] = LastPollTs,
         ["NextPollAt"] = NextPollAt,
@@ -123,7 +124,7 @@ public sealed class SubscriptionState
         ["DueAt"] = DueAt,
         ["DueKey"] = DueKey,
         ["ConsecutiveFailures"] = ConsecutiveFailures,
-        ["LastError"] = LastError,
+        ["LastError"] = StorageText.Bound(LastError),
         ["LastErrorAt"] = LastErrorAt,
         ["LeaseUntil"] = LeaseUntil,
         ["LeaseOwner"] = LeaseOwner,

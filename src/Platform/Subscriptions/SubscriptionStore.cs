@@ -21,8 +21,9 @@ namespace Patchbay.Platform.Subscriptions;
 /// after, so a crash leaves at worst a stale hint, which the next tick drops.</item>
 /// </list>
 /// The signing secret is encrypted with the app's <see cref="CredentialProtector"/>, bound to the subscription id.
+/// Ids are <c>sub_</c> and 32 lowercase hex digits; any other id is answered as absent without a storage call.
 /// </summary>
-public class SubscriptionStore
+public partial class SubscriptionStore
 {
     public const string TableName = "subscriptions";
     public const string DueTableName = "subscriptiondue";
@@ -30,14 +31,15 @@ public class SubscriptionStore
     private const string HistoryPrefix = "e_";
     private readonly TableClient _table;
     private readonly TableClient _due;
+    private readonly StorageGuard _guard;
     private readonly CredentialProtector _protector;
     private readonly TimeProvider _time;
-    private int _created;
 
     public SubscriptionStore(StorageClients storage, CredentialProtector protector, TimeProvider time)
     {
         _table = storage.Tables.GetTableClient(TableName);
         _due = storage.Tables.GetTableClient(DueTableName);
+        _guard = storage.Guard;
         _protector = protector;
         _time = time;
     }
@@ -46,14 +48,19 @@ public class SubscriptionStore
     {
         _table = null!;
         _due = null!;
+        _guard = null!;
         _protector = null!;
         _time = TimeProvider.System;
     }
 
+    /// <summary>Whether <paramref name="id"/> is shaped like a subscription id (anything else names no subscription).</summary>
+    public static bool IsWellFormedId(string? id) => id is not null && IdPattern().IsMatch(id);
+
     /// <summary>Stores a new subscription, due at once, and answers it with its signing secret (the only time the secret leaves the store).</summary>
+    /// <exception cref="ArgumentException">A value is over Table Storage's limits (callers check <see cref="Hosting.InputLimits"/> first); nothing was written.</exception>
     public virtual async Task<CreatedSubscription> CreateAsync(NewSubscription request, CancellationToken cancellationToken)
     {
-        await EnsureTablesAsync(cancellationToken);
+        ArgumentNullException.ThrowIfNull(request);
         string id = "sub_" + Guid.NewGuid().ToString("N");
         string secret = DeliveryFormat.NewSigningSecret();
         (string keyId, string cipher) = _protector.Protect(Encoding.UTF8.GetBytes(secret), Bind(id));
@@ -76,17 +83,31 @@ public class SubscriptionStore
         };
         state.RecomputeDue();
 
+        TableEntity entity = state.ToEntity();
+        StorageText.ThrowIfOversized(entity);
+
         // Index first: a hint without its subscription is dropped by the next tick; a subscription without its hint would never be polled.
+        // When the state row cannot be written, the hint goes too (best effort: if that fails as well, the next tick drops it).
         await UpsertDueAsync(state.DueKey!, id, cancellationToken);
-        await _table.AddEntityAsync(state.ToEntity(), cancellationToken);
+        try
+        {
+            await _guard.RunAsync(_table, token => _table.AddEntityAsync(entity, token), cancellationToken);
+        }
+        catch (Exception)
+        {
+            await RemoveHintAsync(state.DueKey!);
+            throw;
+        }
+
         return CreatedSubscription.From(state.ToSubscription(), secret);
     }
 
     /// <summary>The subscription and the ETag of its state row; <see langword="null"/> when it does not exist.</summary>
     public virtual async Task<(SubscriptionState State, ETag ETag)?> GetStateIfExistsAsync(string id, CancellationToken cancellationToken)
     {
-        await EnsureTablesAsync(cancellationToken);
-        NullableResponse<TableEntity> response = await _table.GetEntityIfExistsAsync<TableEntity>(id, SubscriptionState.RowKey, cancellationToken: cancellationToken);
+        if (!IsWellFormedId(id)) return null;
+        NullableResponse<TableEntity> response = await _guard.RunAsync(_table,
+            token => _table.GetEntityIfExistsAsync<TableEntity>(id, SubscriptionState.RowKey, cancellationToken: token), cancellationToken);
         return response.HasValue ? (SubscriptionState.FromEntity(response.Value!), response.Value!.ETag) : null;
     }
 
@@ -100,17 +121,19 @@ public class SubscriptionStore
     /// </summary>
     public virtual async Task<ListPage<Subscription>> ListAsync(string? entityId, int max, CancellationToken cancellationToken)
     {
-        await EnsureTablesAsync(cancellationToken);
         string filter = entityId is null
             ? TableClient.CreateQueryFilter($"RowKey eq {SubscriptionState.RowKey}")
             : TableClient.CreateQueryFilter($"RowKey eq {SubscriptionState.RowKey} and EntityId eq {entityId}");
-        var newest = new NewestFirst<Subscription>(max, s => s.CreatedAt);
-        await foreach (TableEntity entity in _table.QueryAsync<TableEntity>(filter, maxPerPage: 1000, select: SubscriptionState.ListColumns, cancellationToken: cancellationToken))
+        return await _guard.RunAsync(_table, async token =>
         {
-            newest.Add(SubscriptionState.FromEntity(entity).ToSubscription());
-        }
+            var newest = new NewestFirst<Subscription>(max, s => s.CreatedAt);
+            await foreach (TableEntity entity in _table.QueryAsync<TableEntity>(filter, maxPerPage: 1000, select: SubscriptionState.ListColumns, cancellationToken: token))
+            {
+                newest.Add(SubscriptionState.FromEntity(entity).ToSubscription());
+            }
 
-        return newest.ToPage();
+            return newest.ToPage();
+        }, cancellationToken);
     }
 
     /// <summary>The decrypted signing secret.</summary>
@@ -124,7 +147,7 @@ public class SubscriptionStore
     public virtual async Task<bool> DeleteAsync(string id, CancellationToken cancellationToken)
     {
         if (await GetStateIfExistsAsync(id, cancellationToken) is not { } found) return false;
-        Response response = await _table.DeleteEntityAsync(id, SubscriptionState.RowKey, ETag.All, cancellationToken);
+        Response response = await _guard.RunAsync(_table, token => _table.DeleteEntityAsync(id, SubscriptionState.RowKey, ETag.All, token), cancellationToken);
         if (response.Status == 404) return false;
         if (found.State.DueKey is { } dueKey) await DeleteDueAsync(dueKey, cancellationToken);
 
@@ -176,22 +199,27 @@ public class SubscriptionStore
         var events = new List<SubscriptionEvent>();
         events.AddRange((await ReadOutboxAsync(id, PollingConstants.MaxOutboxRead, cancellationToken)).Select(e => e.ToEvent()));
         string filter = TableClient.CreateQueryFilter($"PartitionKey eq {id} and RowKey ge {HistoryPrefix} and RowKey lt {"e`"}");
-        int history = 0;
-        await foreach (TableEntity row in _table.QueryAsync<TableEntity>(filter, maxPerPage: limit, cancellationToken: cancellationToken))
+        events.AddRange(await _guard.RunAsync(_table, async token =>
         {
-            if (++history > limit) break;
-            events.Add(new SubscriptionEvent
+            var found = new List<SubscriptionEvent>();
+            await foreach (TableEntity row in _table.QueryAsync<TableEntity>(filter, maxPerPage: limit, cancellationToken: token))
             {
-                Status = row.GetString("Status"),
-                Kind = row.GetString("Kind"),
-                EventId = row.GetString("EventId"),
-                RecordId = row.GetString("RecordId"),
-                Attempts = row.GetInt32("Attempts") ?? 0,
-                Error = row.GetString("Error"),
-                CreatedAt = row.GetDateTimeOffset("CreatedAt") ?? DateTimeOffset.MinValue,
-                At = row.GetDateTimeOffset("At") ?? DateTimeOffset.MinValue,
-            });
-        }
+                if (found.Count >= limit) break;
+                found.Add(new SubscriptionEvent
+                {
+                    Status = row.GetString("Status"),
+                    Kind = row.GetString("Kind"),
+                    EventId = row.GetString("EventId"),
+                    RecordId = row.GetString("RecordId"),
+                    Attempts = row.GetInt32("Attempts") ?? 0,
+                    Error = row.GetString("Error"),
+                    CreatedAt = row.GetDateTimeOffset("CreatedAt") ?? DateTimeOffset.MinValue,
+                    At = row.GetDateTimeOffset("At") ?? DateTimeOffset.MinValue,
+                });
+            }
+
+            return found;
+        }, cancellationToken));
 
         return [.. events.OrderByDescending(e => e.At).ThenByDescending(e => e.CreatedAt).Take(limit)];
     }
@@ -199,29 +227,29 @@ public class SubscriptionStore
     /// <summary>Due-index rows with DueAt at or before <paramref name="now"/>, oldest first, at most <paramref name="max"/>.</summary>
     public virtual async Task<IReadOnlyList<DueEntry>> QueryDueAsync(DateTimeOffset now, int max, CancellationToken cancellationToken)
     {
-        await EnsureTablesAsync(cancellationToken);
         string upper = now.UtcDateTime.ToString("yyyyMMddHHmmssfff", CultureInfo.InvariantCulture) + "_~";
         string filter = TableClient.CreateQueryFilter($"PartitionKey eq {DuePartition} and RowKey le {upper}");
-        var due = new List<DueEntry>();
-        await foreach (TableEntity row in _due.QueryAsync<TableEntity>(filter, maxPerPage: Math.Min(max, 1000), select: ["RowKey", "SubscriptionId"], cancellationToken: cancellationToken))
+        return await _guard.RunAsync(_due, async token =>
         {
-            due.Add(new DueEntry(row.RowKey, row.GetString("SubscriptionId")));
-            if (due.Count >= max) break;
-        }
+            var due = new List<DueEntry>();
+            await foreach (TableEntity row in _due.QueryAsync<TableEntity>(filter, maxPerPage: Math.Min(max, 1000), select: ["RowKey", "SubscriptionId"], cancellationToken: token))
+            {
+                due.Add(new DueEntry(row.RowKey, row.GetString("SubscriptionId")));
+                if (due.Count >= max) break;
+            }
 
-        return due;
+            return due;
+        }, cancellationToken);
     }
 
     public virtual async Task UpsertDueAsync(string dueKey, string id, CancellationToken cancellationToken)
     {
-        await EnsureTablesAsync(cancellationToken);
-        await _due.UpsertEntityAsync(new TableEntity(DuePartition, dueKey) { ["SubscriptionId"] = id }, TableUpdateMode.Replace, cancellationToken);
+        await _guard.RunAsync(_due, token => _due.UpsertEntityAsync(new TableEntity(DuePartition, dueKey) { ["SubscriptionId"] = id }, TableUpdateMode.Replace, token), cancellationToken);
     }
 
     public virtual async Task DeleteDueAsync(string dueKey, CancellationToken cancellationToken)
     {
-        await EnsureTablesAsync(cancellationToken);
-        await _due.DeleteEntityAsync(DuePartition, dueKey, ETag.All, cancellationToken);
+        await _guard.RunAsync(_due, token => _due.DeleteEntityAsync(DuePartition, dueKey, ETag.All, token), cancellationToken);
     }
 
     /// <summary>Takes the lease with an If-Match on the row as read; <see langword="null"/> when another tick got there first or the row is gone.</summary>
@@ -230,7 +258,7 @@ public class SubscriptionStore
         var patch = new TableEntity(id, SubscriptionState.RowKey) { ["LeaseUntil"] = leaseUntil, ["LeaseOwner"] = owner };
         try
         {
-            Response response = await _table.UpdateEntityAsync(patch, etag, TableUpdateMode.Merge, cancellationToken);
+            Response response = await _guard.RunAsync(_table, token => _table.UpdateEntityAsync(patch, etag, TableUpdateMode.Merge, token), cancellationToken);
             return response.Headers.ETag;
         }
         catch (RequestFailedException ex) when (ex.Status is 404 or 412)
@@ -253,7 +281,7 @@ public class SubscriptionStore
         actions.AddRange(rows);
         try
         {
-            Response<IReadOnlyList<Response>> response = await _table.SubmitTransactionAsync(actions, cancellationToken);
+            Response<IReadOnlyList<Response>> response = await _guard.RunAsync(_table, token => _table.SubmitTransactionAsync(actions, token), cancellationToken);
             return response.Value[0].Headers.ETag ?? throw new InvalidOperationException("Table Storage answered the update without an ETag.");
         }
         catch (TableTransactionFailedException ex) when (ex.Status is 404 or 412)
@@ -269,14 +297,18 @@ public class SubscriptionStore
     /// <summary>The subscription's outbox, oldest first.</summary>
     public virtual async Task<IReadOnlyList<OutboxEntry>> ReadOutboxAsync(string id, int max, CancellationToken cancellationToken)
     {
-        await EnsureTablesAsync(cancellationToken);
         string filter = TableClient.CreateQueryFilter($"PartitionKey eq {id} and RowKey ge {OutboxEntry.RowPrefix} and RowKey lt {"o`"}");
-        var entries = new List<OutboxEntry>();
-        await foreach (TableEntity row in _table.QueryAsync<TableEntity>(filter, cancellationToken: cancellationToken))
+        List<OutboxEntry> entries = await _guard.RunAsync(_table, async token =>
         {
-            entries.Add(OutboxEntry.FromEntity(row));
-            if (entries.Count >= max) break;
-        }
+            var found = new List<OutboxEntry>();
+            await foreach (TableEntity row in _table.QueryAsync<TableEntity>(filter, cancellationToken: token))
+            {
+                found.Add(OutboxEntry.FromEntity(row));
+                if (found.Count >= max) break;
+            }
+
+            return found;
+        }, cancellationToken);
 
         return [.. entries.OrderBy(e => e.Seq)];
     }
@@ -297,24 +329,27 @@ public class SubscriptionStore
     /// without its PartitionKey cannot be deleted. A row that is already gone (a concurrent prune) is skipped.
     /// </summary>
     /// <returns>How many rows the query found, deleted or not.</returns>
-    private async Task<int> DeleteRowsAsync(string id, string filter, int skip, CancellationToken cancellationToken)
-    {
-        var batch = new List<string>(100);
-        int found = 0;
-        await foreach (TableEntity row in _table.QueryAsync<TableEntity>(filter, maxPerPage: 1000, select: ["PartitionKey", "RowKey"], cancellationToken: cancellationToken))
+    // Deletes the rows of the partition that match, after the first `skip`, a transaction of 100 at a time; answers how many matched.
+    // Under the storage guard as a whole (its timeout bounds the lot); a repeat is harmless, since every step is a delete.
+    private Task<int> DeleteRowsAsync(string id, string filter, int skip, CancellationToken cancellationToken) =>
+        _guard.RunAsync(_table, async token =>
         {
-            if (++found <= skip) continue;
-            batch.Add(row.RowKey);
-            if (batch.Count == 100)
+            var batch = new List<string>(100);
+            int found = 0;
+            await foreach (TableEntity row in _table.QueryAsync<TableEntity>(filter, maxPerPage: 1000, select: ["PartitionKey", "RowKey"], cancellationToken: token))
             {
-                await DeleteBatchAsync(id, batch, cancellationToken);
-                batch.Clear();
+                if (++found <= skip) continue;
+                batch.Add(row.RowKey);
+                if (batch.Count == 100)
+                {
+                    await DeleteBatchAsync(id, batch, token);
+                    batch.Clear();
+                }
             }
-        }
 
-        if (batch.Count > 0) await DeleteBatchAsync(id, batch, cancellationToken);
-        return found;
-    }
+            if (batch.Count > 0) await DeleteBatchAsync(id, batch, token);
+            return found;
+        }, cancellationToken);
 
     private async Task DeleteBatchAsync(string id, List<string> rowKeys, CancellationToken cancellationToken)
     {
@@ -349,21 +384,28 @@ public class SubscriptionStore
             ["Kind"] = e.Kind,
             ["Status"] = e.Status,
             ["EventId"] = e.EventId,
-            ["RecordId"] = e.RecordId,
+            ["RecordId"] = StorageText.Bound(e.RecordId),
             ["Attempts"] = e.Attempts,
-            ["Error"] = e.Error,
+            ["Error"] = StorageText.Bound(e.Error),
             ["CreatedAt"] = e.CreatedAt,
             ["At"] = e.At,
         });
     }
 
-    private async Task EnsureTablesAsync(CancellationToken cancellationToken)
+    private async Task RemoveHintAsync(string dueKey)
     {
-        if (Volatile.Read(ref _created) == 1) return;
-        await _table.CreateIfNotExistsAsync(cancellationToken);
-        await _due.CreateIfNotExistsAsync(cancellationToken);
-        Volatile.Write(ref _created, 1);
+        try
+        {
+            await DeleteDueAsync(dueKey, CancellationToken.None);
+        }
+        catch (Exception ex) when (ex is StorageUnavailableException or RequestFailedException)
+        {
+            // A stale hint is harmless: the tick that finds it finds no subscription and deletes it.
+        }
     }
+
+    [System.Text.RegularExpressions.GeneratedRegex("^sub_[0-9a-f]{32}$", System.Text.RegularExpressions.RegexOptions.CultureInvariant)]
+    private static partial System.Text.RegularExpressions.Regex IdPattern();
 
     private static byte[] Bind(string id) => Encoding.UTF8.GetBytes($"patchbay-subscription|{id}");
 }

@@ -20,7 +20,7 @@ public static partial class SubscriptionsApi
     public const int EventsLimit = 100;
 
     // Table Storage keeps a string property up to 32K characters; the inputs live in one.
-    private const int MaxInputsChars = 30_000;
+    private const int MaxInputsChars = InputLimits.MaxSubscriptionInputsChars;
     private static readonly HashSet<string> CreateFields = ApiDocumentation.FieldsOf<CreateSubscriptionRequest>();
 
     public static RouteGroupBuilder MapSubscriptions(this IEndpointRouteBuilder routes)
@@ -30,16 +30,16 @@ public static partial class SubscriptionsApi
             .WithSummary("Subscribes a webhook or queue to a polling trigger; answers the subscription and, this once, its signing_secret.")
             .WithJsonBody<CreateSubscriptionRequest>().WithPatchbayProblems(400, 404, 409, 413, 415, 503);
         group.MapGet("/", ListAsync).WithName("ListSubscriptions")
-            .WithSummary($"Subscriptions of one entity_id, or of all without it: the newest {ListAnswers.Limit}, newest first (X-Total-Count: how many matched).").WithPatchbayProblems(400);
-        group.MapGet("/{id}", GetAsync).WithName("GetSubscription").WithSummary("One subscription's settings and poll state; never its secret.").WithPatchbayProblems(404);
-        group.MapDelete("/{id}", DeleteAsync).WithName("DeleteSubscription").WithSummary("Deletes a subscription; it is never polled again.").WithPatchbayProblems(404);
+            .WithSummary($"Subscriptions of one entity_id, or of all without it: the newest {ListAnswers.Limit}, newest first (X-Total-Count: how many matched).").WithPatchbayProblems(400, 503);
+        group.MapGet("/{id}", GetAsync).WithName("GetSubscription").WithSummary("One subscription's settings and poll state; never its secret.").WithPatchbayProblems(404, 503);
+        group.MapDelete("/{id}", DeleteAsync).WithName("DeleteSubscription").WithSummary("Deletes a subscription; it is never polled again.").WithPatchbayProblems(404, 503);
         group.MapGet("/{id}/events", ListEventsAsync).WithName("ListSubscriptionEvents")
-            .WithSummary($"Recent deliveries (delivered, pending, failed attempts) and failed polls, newest first, at most {EventsLimit}.").WithPatchbayProblems(404);
+            .WithSummary($"Recent deliveries (delivered, pending, failed attempts) and failed polls, newest first, at most {EventsLimit}.").WithPatchbayProblems(404, 503);
         group.MapPost("/{id}/resume", ResumeAsync).WithName("ResumeSubscription")
-            .WithSummary("Resumes a PAUSED subscription: failures reset, polled and retried on the next tick.").WithPatchbayProblems(404);
+            .WithSummary("Resumes a PAUSED subscription: failures reset, polled and retried on the next tick.").WithPatchbayProblems(404, 503);
         group.MapPost("/{id}/poll", PollAsync).WithName("PollSubscription")
             .WithSummary("Polls the subscription now, due or not, as a tick would (claim, outbox, deliveries, state); 409 while a tick holds it or it is PAUSED.")
-            .WithPatchbayProblems(404, 409);
+            .WithPatchbayProblems(404, 409, 503);
         return group;
     }
 
@@ -49,7 +49,7 @@ public static partial class SubscriptionsApi
         JsonElement body = await RequestBody.ReadObjectAsync(request, CreateFields, cancellationToken);
         string connectorId = RequestBody.RequiredString(body, "connector");
         string triggerName = RequestBody.RequiredString(body, "trigger");
-        string? requestedEntityId = RequestBody.OptionalString(body, "entity_id");
+        string? requestedEntityId = RequestBody.OptionalString(body, "entity_id") is { } requested ? RequestBody.CheckEntityId(requested) : null;
         string? connectionId = RequestBody.OptionalString(body, "connection_id");
         bool deliverExisting = RequestBody.OptionalBool(body, "deliver_existing");
         JsonElement inputs = RequestBody.OptionalObject(body, "inputs");
@@ -59,7 +59,7 @@ public static partial class SubscriptionsApi
         if (!connector.Manifest.PollingTriggers.TryGetValue(triggerName, out PollingTriggerDefinition? trigger))
         {
             string known = connector.Manifest.PollingTriggers.Count == 0 ? "It has none." : "It has: " + string.Join(", ", connector.Manifest.PollingTriggers.Keys) + ".";
-            throw ApiProblem.NotFound("Trigger", $"Connector '{connector.Id}' has no polling trigger '{triggerName}'. {known}");
+            throw ApiProblem.NotFound("Trigger", $"Connector '{connector.Id}' has no polling trigger '{RequestBody.Quote(triggerName)}'. {known}");
         }
 
         if (inputs.ValueKind == JsonValueKind.Undefined) inputs = JsonDocument.Parse("{}").RootElement.Clone();
@@ -85,7 +85,7 @@ public static partial class SubscriptionsApi
             }
 
             Connection connection = await connections.GetIfExistsAsync(connectionId, cancellationToken)
-                ?? throw ApiProblem.NotFound("Connection", $"There is no connection '{connectionId}'.");
+                ?? throw ConnectionsApi.NotFound(connectionId);
             if (connection.Connector != connector.Id)
             {
                 throw ApiProblem.BadRequest($"Connection '{connectionId}' belongs to connector '{connection.Connector}', not '{connector.Id}'.", new FieldError("/connection_id", "belongs to another connector"));
@@ -100,8 +100,7 @@ public static partial class SubscriptionsApi
 
             if (connection.Status != ConnectionStatus.Active)
             {
-                throw new ApiProblem(409, ProblemTypes.ConnectionNotActive, "The connection is not active",
-                    $"Connection '{connectionId}' is {connection.Status}{(connection.StatusReason is null ? string.Empty : ": " + connection.StatusReason)}.");
+                throw new ApiProblem(409, ProblemTypes.ConnectionNotActive, "The connection is not active", ActionInvoker.NotActive(connection));
             }
         }
         else if (connectionId is not null)
@@ -129,7 +128,7 @@ public static partial class SubscriptionsApi
             throw ApiProblem.BadRequest("entity_id must not be empty: leave it out to list every entity's subscriptions.", new FieldError("/entity_id", "must be a non-empty string"));
         }
 
-        ListPage<Subscription> page = await store.ListAsync(entityId, ListAnswers.Limit, cancellationToken);
+        ListPage<Subscription> page = await store.ListAsync(entityId is null ? null : RequestBody.CheckEntityId(entityId), ListAnswers.Limit, cancellationToken);
         response.Headers[ListAnswers.TotalCountHeader] = page.Total.ToString(System.Globalization.CultureInfo.InvariantCulture);
         return TypedResults.Ok(page.Items);
     }
@@ -169,7 +168,9 @@ public static partial class SubscriptionsApi
         };
     }
 
-    private static ApiProblem NotFound(string id) => ApiProblem.NotFound("Subscription", $"There is no subscription '{id}'.");
+    private static ApiProblem NotFound(string id) => ApiProblem.NotFound("Subscription", SubscriptionStore.IsWellFormedId(id)
+        ? $"There is no subscription '{id}'."
+        : $"There is no subscription '{RequestBody.Quote(id)}': subscription ids are sub_ followed by 32 lowercase hex digits, as POST /api/subscriptions answers them.");
 
     private static SubscriptionDestination ReadDestination(JsonElement body, bool allowPrivateNetworks)
     {
@@ -208,6 +209,11 @@ public static partial class SubscriptionsApi
 
     internal static string CheckWebhookUrl(string url, bool allowPrivateNetworks)
     {
+        if (url.Length > InputLimits.MaxWebhookUrlChars)
+        {
+            throw Bad("/destination/url", $"is {url.Length} characters; at most {InputLimits.MaxWebhookUrlChars}");
+        }
+
         if (!Uri.TryCreate(url, UriKind.Absolute, out Uri? uri) || (uri.Scheme != Uri.UriSchemeHttp && uri.Scheme != Uri.UriSchemeHttps) || string.IsNullOrEmpty(uri.Host))
         {
             throw Bad("/destination/url", "must be an absolute http or https URL");

@@ -256,6 +256,7 @@ public sealed class Connector
     public void ValidateAuth(ConnectorAuth auth)
     {
         ArgumentNullException.ThrowIfNull(auth);
+        CheckUnicode(auth.Credentials, ValidationTarget.Auth, Id);
         AuthDefinition definition = Manifest.Auth;
         if (definition.Fields is { } fields)
         {
@@ -274,9 +275,17 @@ public sealed class Connector
             inputs = EmptyObject;
         }
 
+        CheckUnicode(inputs, ValidationTarget.Inputs, subject);
         inputs = defaults.Apply(inputs);
         Check(schema, inputs, ValidationTarget.Inputs, subject, "");
         return inputs;
+    }
+
+    // Before any schema keyword or handler reads a string: a lone surrogate would make GetString throw.
+    private static void CheckUnicode(JsonElement value, ValidationTarget target, string subject)
+    {
+        if (JsonUnicode.IsValid(value)) return;
+        throw new ValidationError(target, subject, JsonUnicode.FindInvalid(value));
     }
 
     private static void Check(JsonSchema schema, JsonElement value, ValidationTarget target, string subject, string prefix)

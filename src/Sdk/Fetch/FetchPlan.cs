@@ -77,10 +77,13 @@ internal sealed class FetchPlan
         }
 
         ConnectorAuth auth = context.Auth ?? ConnectorAuth.None;
+        ThrowIfLoneSurrogate(request.Url, "The URL");
+        ThrowIfLoneSurrogates(request.Headers, "header");
+        ThrowIfLoneSurrogates(request.Form, "form field");
         string url = request.Url.Trim();
         if (request.Query is { Count: > 0 } query)
         {
-            url = AppendQuery(url, query.Select(p => (p.Key, FormatQueryValue(p.Value))));
+            url = AppendQuery(url, FormatQuery(query));
         }
 
         ApiKeyPlacement? apiKey = context.ApiKey;
@@ -197,6 +200,70 @@ internal sealed class FetchPlan
         return head + separator + query + fragment;
     }
 
+    // A lone UTF-16 surrogate cannot be sent (no URL, header or body encoding holds it): refuse it before anything is sent,
+    // naming the part but never echoing the text.
+    private static List<(string Key, string? Value)> FormatQuery(IReadOnlyDictionary<string, object?> query)
+    {
+        var pairs = new List<(string Key, string? Value)>(query.Count);
+        foreach ((string key, object? value) in query)
+        {
+            ThrowIfLoneSurrogate(key, "A query parameter name");
+            string? text;
+            try
+            {
+                text = FormatQueryValue(value);
+            }
+            catch (InvalidOperationException ex)
+            {
+                throw new ArgumentException($"Query parameter '{key}' holds a lone UTF-16 surrogate (not valid Unicode); it cannot be sent.", ex);
+            }
+
+            ThrowIfLoneSurrogate(text, $"Query parameter '{key}'");
+            pairs.Add((key, text));
+        }
+
+        return pairs;
+    }
+
+    private static void ThrowIfLoneSurrogates(IReadOnlyDictionary<string, string>? values, string kind)
+    {
+        if (values is null) return;
+        foreach ((string name, string value) in values)
+        {
+            ThrowIfLoneSurrogate(name, $"A {kind} name");
+            ThrowIfLoneSurrogate(value, $"The {kind} '{name}'");
+        }
+    }
+
+    private static void ThrowIfLoneSurrogate(string? text, string what)
+    {
+        if (text is null || !HasLoneSurrogate(text)) return;
+        throw new ArgumentException($"{what} holds a lone UTF-16 surrogate (not valid Unicode); it cannot be sent.");
+    }
+
+    /// <summary>Whether <paramref name="text"/> holds a surrogate that is not half of a pair.</summary>
+    internal static bool HasLoneSurrogate(string text)
+    {
+        ReadOnlySpan<char> span = text;
+        int i = span.IndexOfAnyInRange('\uD800', '\uDFFF');
+        if (i < 0) return false;
+        for (; i < span.Length; i++)
+        {
+            char c = span[i];
+            if (char.IsHighSurrogate(c))
+            {
+                if (i + 1 >= span.Length || !char.IsLowSurrogate(span[i + 1])) return true;
+                i++;
+            }
+            else if (char.IsLowSurrogate(c))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
     /// <summary>A query value as text: scalars as themselves, objects and arrays as JSON, null skipped.</summary>
     internal static string? FormatQueryValue(object? value) => value switch
     {
@@ -311,7 +378,9 @@ internal sealed class FetchPlan
     {
         if (request.Json is { } json)
         {
+            // System.Text.Json writes a lone surrogate in a string as U+FFFD (inputs and credentials never hold one: execution refuses them).
             _body = JsonSerializer.SerializeToUtf8Bytes(json, json.GetType());
+
             _contentHeaders.Add(("Content-Type", "application/json"));
         }
         else if (request.Form is { } form)

@@ -150,7 +150,7 @@ public static class StandaloneHosting
     private static async Task RequireApiKeyAsync(HttpContext context, RequestDelegate next)
     {
         PathString path = context.Request.Path;
-        if (path == "/" || path.Equals("/api/health", StringComparison.OrdinalIgnoreCase))
+        if (path == "/" || path.Equals("/api/health", StringComparison.OrdinalIgnoreCase) || path.Equals("/api/health/ready", StringComparison.OrdinalIgnoreCase))
         {
             await next(context);
             return;

@@ -17,6 +17,7 @@ public sealed class PollingScheduler : BackgroundService
     private readonly TimeProvider _time;
     private readonly ILogger<PollingScheduler> _logger;
     private readonly CronExpression _schedule;
+    private readonly string _scheduleText;
     private readonly bool _underHost;
 
     public PollingScheduler(Poller poller, IConfiguration configuration, TimeProvider time, ILogger<PollingScheduler> logger)
@@ -25,6 +26,7 @@ public sealed class PollingScheduler : BackgroundService
         _time = time;
         _logger = logger;
         _schedule = PollingSchedule.Parse(configuration[SettingNames.PollingSchedule]);
+        _scheduleText = PollingSchedule.Text(configuration[SettingNames.PollingSchedule]);
         _underHost = StandaloneHosting.IsUnderFunctionsHost(configuration);
     }
 
@@ -36,7 +38,8 @@ public sealed class PollingScheduler : BackgroundService
             return;
         }
 
-        _logger.LogInformation("Polling on the schedule {Schedule} (UTC)", _schedule);
+        // The six fields as configured (second minute hour day month weekday), as README and the Functions timer read them.
+        _logger.LogInformation("Polling on the schedule {Schedule} (UTC; second minute hour day month weekday)", _scheduleText);
         while (!stoppingToken.IsCancellationRequested)
         {
             DateTimeOffset now = _time.GetUtcNow();
