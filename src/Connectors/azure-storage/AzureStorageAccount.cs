@@ -101,22 +101,30 @@ public sealed class AzureStorageAccount
     }
 
     /// <summary>A blob service client for this account.</summary>
+    /// <exception cref="ValidationError">The connection string's blob endpoint is an IPv6 literal, which the Azure SDK cannot address.</exception>
     public BlobServiceClient CreateBlobServiceClient()
     {
         var options = new BlobClientOptions { Transport = StorageNetwork.GetTransport(Network), RetryPolicy = StorageNetwork.CreateRetryPolicy() };
         return ConnectionString is not null
-            ? new BlobServiceClient(ConnectionString, options)
+            ? CheckEndpoint(new BlobServiceClient(ConnectionString, options), c => c.Uri, "blob")
             : new BlobServiceClient(BlobServiceUri!, Credential!, options);
     }
 
     /// <summary>A queue service client for this account.</summary>
+    /// <exception cref="ValidationError">The connection string's queue endpoint is an IPv6 literal, which the Azure SDK cannot address.</exception>
     public QueueServiceClient CreateQueueServiceClient(QueueMessageEncoding encoding = QueueMessageEncoding.None)
     {
         var options = new QueueClientOptions { Transport = StorageNetwork.GetTransport(Network), RetryPolicy = StorageNetwork.CreateRetryPolicy(), MessageEncoding = encoding };
         return ConnectionString is not null
-            ? new QueueServiceClient(ConnectionString, options)
+            ? CheckEndpoint(new QueueServiceClient(ConnectionString, options), c => c.Uri, "queue")
             : new QueueServiceClient(QueueServiceUri!, Credential!, options);
     }
+
+    // The Azure SDK builds request URIs as text and fails on an IPv6 literal host with a FormatException;
+    // answer the caller instead (nothing has been sent).
+    private static T CheckEndpoint<T>(T client, Func<T, Uri> uri, string service) => uri(client).HostNameType == UriHostNameType.IPv6
+        ? throw AuthError("/connection_string", $"names an IPv6 address as its {service} endpoint; the Azure SDK cannot send to IPv6 literals, use a host name")
+        : client;
 
     /// <summary>Says which kind of auth this is; never prints the connection string.</summary>
     public override string ToString() => ConnectionString is not null
