@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.NetworkInformation;
 using System.Net.Sockets;
 using Patchbay.Sdk.Fetch;
+using Patchbay.Testing;
 
 namespace Patchbay.Sdk.Tests.Fetch;
 

@@ -9,7 +9,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
-namespace Patchbay.Sdk.Tests.Fetch;
+namespace Patchbay.Testing;
 
 /// <summary>
 /// A real Kestrel server listening on every address of this machine (IPv6 any, dual-mode: loopback,
