@@ -55,6 +55,9 @@ param maxRequestBytes int = 1048576
 @minValue(1)
 param maxConsecutiveFailures int = 10
 
+@description('Outbound proxy for connector requests and webhook deliveries, e.g. http://proxy.internal:3128 (Patchbay__OutboundProxy). Empty: direct connections; HTTP_PROXY is never used.')
+param outboundProxy string = ''
+
 @description('Days the Log Analytics workspace keeps logs.')
 @minValue(30)
 @maxValue(730)
@@ -154,6 +157,7 @@ module functionApp 'modules/functionapp.bicep' = {
     pollingConcurrency: pollingConcurrency
     maxRequestBytes: maxRequestBytes
     maxConsecutiveFailures: maxConsecutiveFailures
+    outboundProxy: outboundProxy
   }
 }
 

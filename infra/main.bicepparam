@@ -16,6 +16,8 @@ param pollingSchedule = '0 */1 * * * *'
 param pollingConcurrency = 8
 param maxRequestBytes = 1048576
 param maxConsecutiveFailures = 10
+// Empty: connector requests and webhooks connect directly (HTTP_PROXY is never used).
+param outboundProxy = ''
 param logRetentionInDays = 30
 // The key never sits in a file: it comes from the environment (see README). az CLI's
 // --parameters encryptionKey=... replaces this value.

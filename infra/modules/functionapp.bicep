@@ -48,6 +48,9 @@ param maxRequestBytes int
 @description('Consecutive poll failures before a subscription is marked failed.')
 param maxConsecutiveFailures int
 
+@description('Outbound proxy for connector requests and webhook deliveries; empty for direct connections.')
+param outboundProxy string
+
 resource site 'Microsoft.Web/sites@2024-04-01' = {
   name: name
   location: location
@@ -90,6 +93,7 @@ resource site 'Microsoft.Web/sites@2024-04-01' = {
         { name: 'Patchbay__PollingConcurrency', value: string(pollingConcurrency) }
         { name: 'Patchbay__MaxRequestBytes', value: string(maxRequestBytes) }
         { name: 'Patchbay__MaxConsecutiveFailures', value: string(maxConsecutiveFailures) }
+        { name: 'Patchbay__OutboundProxy', value: outboundProxy }
       ]
     }
   }
