@@ -38,7 +38,9 @@ public sealed class EveryAddressListener : IAsyncDisposable
         WebApplicationBuilder builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
         EveryAddressListener? listener = null;
-        builder.WebHost.ConfigureKestrel(kestrel => kestrel.Listen(IPAddress.IPv6Any, 0, options =>
+        // IPv6 any is dual-mode in Kestrel; a machine without IPv6 gets IPv4 any.
+        IPAddress any = System.Net.Sockets.Socket.OSSupportsIPv6 ? IPAddress.IPv6Any : IPAddress.Any;
+        builder.WebHost.ConfigureKestrel(kestrel => kestrel.Listen(any, 0, options =>
             options.Use(next => connection =>
             {
                 Interlocked.Increment(ref listener!._connections);
@@ -53,7 +55,7 @@ public sealed class EveryAddressListener : IAsyncDisposable
         });
         await app.StartAsync();
         string address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        listener.Port = new Uri(address.Replace("[::]", "localhost", StringComparison.Ordinal)).Port;
+        listener.Port = new Uri(address.Replace("[::]", "localhost", StringComparison.Ordinal).Replace("0.0.0.0", "localhost", StringComparison.Ordinal)).Port;
         return listener;
     }
 

@@ -258,7 +258,8 @@ public class Issue10_Item7_AddressPolicyTests
             .SelectMany(n => n.GetIPProperties().UnicastAddresses))
         {
             IPAddress address = unicast.Address;
-            if (address.IsIPv6LinkLocal || address.IsIPv6SiteLocal || (address.AddressFamily == AddressFamily.InterNetwork && address.GetAddressBytes()[0] == 127)
+            if ((address.AddressFamily == AddressFamily.InterNetworkV6 && !Socket.OSSupportsIPv6)
+                || address.IsIPv6LinkLocal || address.IsIPv6SiteLocal || (address.AddressFamily == AddressFamily.InterNetwork && address.GetAddressBytes()[0] == 127)
                 || NetworkAddressPolicy.GetRefusal(address, allowPrivateNetworks: false) is null)
             {
                 continue;
