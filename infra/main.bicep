@@ -59,6 +59,8 @@ param maxConsecutiveFailures int = 10
 @minValue(1)
 @maxValue(300)
 param storageTimeoutSeconds int = 10
+@description('Outbound proxy for connector requests and webhook deliveries, e.g. http://proxy.internal:3128 (Patchbay__OutboundProxy). Empty: direct connections; HTTP_PROXY is never used.')
+param outboundProxy string = ''
 
 @description('Days the Log Analytics workspace keeps logs.')
 @minValue(30)
@@ -160,6 +162,7 @@ module functionApp 'modules/functionapp.bicep' = {
     maxRequestBytes: maxRequestBytes
     maxConsecutiveFailures: maxConsecutiveFailures
     storageTimeoutSeconds: storageTimeoutSeconds
+    outboundProxy: outboundProxy
   }
 }
 

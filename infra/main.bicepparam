@@ -17,6 +17,8 @@ param pollingConcurrency = 8
 param maxRequestBytes = 1048576
 param maxConsecutiveFailures = 10
 param storageTimeoutSeconds = 10
+// Empty: connector requests and webhooks connect directly (HTTP_PROXY is never used).
+param outboundProxy = ''
 param logRetentionInDays = 30
 // The key never sits in a file: it comes from the environment (see README). az CLI's
 // --parameters encryptionKey=... replaces this value.

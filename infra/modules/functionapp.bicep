@@ -50,6 +50,8 @@ param maxConsecutiveFailures int
 
 @description('Longest one call to the app\'s own storage may take, retries included, before a request answers 503.')
 param storageTimeoutSeconds int
+@description('Outbound proxy for connector requests and webhook deliveries; empty for direct connections.')
+param outboundProxy string
 
 resource site 'Microsoft.Web/sites@2024-04-01' = {
   name: name
@@ -94,6 +96,7 @@ resource site 'Microsoft.Web/sites@2024-04-01' = {
         { name: 'Patchbay__MaxRequestBytes', value: string(maxRequestBytes) }
         { name: 'Patchbay__MaxConsecutiveFailures', value: string(maxConsecutiveFailures) }
         { name: 'Patchbay__StorageTimeoutSeconds', value: string(storageTimeoutSeconds) }
+        { name: 'Patchbay__OutboundProxy', value: outboundProxy }
       ]
     }
   }

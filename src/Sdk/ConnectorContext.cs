@@ -42,6 +42,14 @@ public class ConnectorContext
     public ConnectorContextOptions Options => _options;
 
     /// <summary>
+    /// The platform's network guard: which addresses outbound requests may reach (the platform's
+    /// AllowPrivateNetworks setting) and the proxy they go through. <see cref="FetchAsync"/> applies it;
+    /// a connector that brings its own HTTP transport (an Azure SDK, a database driver over HTTP) builds its
+    /// handler with <see cref="NetworkGuard.CreateHandler"/> so the same rule holds there.
+    /// </summary>
+    public virtual NetworkGuard Network => _client?.Network ?? NetworkGuard.Default;
+
+    /// <summary>
     /// Sends an HTTP request with the connector's auth injected and returns the parsed response.
     /// </summary>
     /// <param name="url">An absolute http or https URL.</param>

@@ -60,6 +60,9 @@ public class AppSettingsTests(CompiledInfra infra)
         Assert.Equal("[string(parameters('maxRequestBytes'))]", settings["Patchbay__MaxRequestBytes"]);
         Assert.Equal("[string(parameters('maxConsecutiveFailures'))]", settings["Patchbay__MaxConsecutiveFailures"]);
         Assert.Equal("[string(parameters('storageTimeoutSeconds'))]", settings["Patchbay__StorageTimeoutSeconds"]);
+        Assert.Equal("[parameters('outboundProxy')]", infra.Template.Resolve(module, settings["Patchbay__OutboundProxy"]).Expression);
+        Assert.Equal(string.Empty, parameters.GetProperty("outboundProxy").GetProperty("defaultValue").GetString());
+        Assert.Null(defaults.OutboundProxyUri);
     }
 
     [Fact]

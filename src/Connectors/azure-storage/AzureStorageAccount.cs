@@ -1,10 +1,10 @@
 using System.Collections.Concurrent;
 using Azure.Core;
-using Azure.Core.Pipeline;
 using Azure.Identity;
 using Azure.Storage.Blobs;
 using Azure.Storage.Queues;
 using Patchbay.Sdk;
+using Patchbay.Sdk.Fetch;
 
 namespace Patchbay.Connectors.AzureStorage;
 
@@ -14,22 +14,25 @@ namespace Patchbay.Connectors.AzureStorage;
 /// </summary>
 /// <remarks>
 /// Clients are created per call (cheap: they share one transport). What is expensive to create is
-/// cached in statics, because handlers are shared singletons: the HTTP transport, and the token
-/// credentials, which hold their token caches. Credentials are keyed by managed identity client id,
-/// never by a secret, so the cache stays tiny.
+/// cached in statics, because handlers are shared singletons: the HTTP transport (one per network guard,
+/// see <see cref="StorageNetwork"/>), and the token credentials, which hold their token caches.
+/// Credentials are keyed by managed identity client id, never by a secret, so the cache stays tiny.
 /// </remarks>
 public sealed class AzureStorageAccount
 {
     private static readonly ConcurrentDictionary<string, TokenCredential> s_credentials = new(StringComparer.OrdinalIgnoreCase);
-    private static readonly HttpClientTransport s_transport = new(StorageNetwork.CreateHttpClient());
 
-    private AzureStorageAccount(string? connectionString, Uri? blobServiceUri, Uri? queueServiceUri, string? managedIdentityClientId)
+    private AzureStorageAccount(NetworkGuard network, string? connectionString, Uri? blobServiceUri, Uri? queueServiceUri, string? managedIdentityClientId)
     {
+        Network = network;
         ConnectionString = connectionString;
         BlobServiceUri = blobServiceUri;
         QueueServiceUri = queueServiceUri;
         ManagedIdentityClientId = managedIdentityClientId;
     }
+
+    /// <summary>The platform's network guard the storage requests go through.</summary>
+    public NetworkGuard Network { get; }
 
     /// <summary>The connection string, when the credentials carry one.</summary>
     public string? ConnectionString { get; }
@@ -53,11 +56,22 @@ public sealed class AzureStorageAccount
             ? new DefaultAzureCredential()
             : new ManagedIdentityCredential(ManagedIdentityId.FromUserAssignedClientId(id)));
 
-    /// <summary>Reads the account from the connector's credentials.</summary>
+    /// <summary>Reads the account from a call's credentials; its requests go through the platform's network guard.</summary>
     /// <exception cref="ValidationError">Neither or both of connection_string and account_url are set, or a URL is not an Azure Storage endpoint.</exception>
-    public static AzureStorageAccount FromAuth(ConnectorAuth auth)
+    public static AzureStorageAccount FromContext(ConnectorContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        return FromAuth(context.Auth, context.Network);
+    }
+
+    /// <summary>Reads the account from the connector's credentials.</summary>
+    /// <param name="auth">The credentials.</param>
+    /// <param name="network">The network guard its requests go through (<see cref="ConnectorContext.Network"/>).</param>
+    /// <exception cref="ValidationError">Neither or both of connection_string and account_url are set, or a URL is not an Azure Storage endpoint.</exception>
+    public static AzureStorageAccount FromAuth(ConnectorAuth auth, NetworkGuard network)
     {
         ArgumentNullException.ThrowIfNull(auth);
+        ArgumentNullException.ThrowIfNull(network);
         string? connectionString = Blank(auth.GetCredential("connection_string"));
         string? accountUrl = Blank(auth.GetCredential("account_url"));
         string? queueAccountUrl = Blank(auth.GetCredential("queue_account_url"));
@@ -71,7 +85,7 @@ public sealed class AzureStorageAccount
                 throw AuthError("", "give either connection_string or account_url (with optional queue_account_url and managed_identity_client_id), not both");
             }
 
-            return new AzureStorageAccount(connectionString, null, null, null);
+            return new AzureStorageAccount(network, connectionString, null, null, null);
         }
 
         if (accountUrl is null)
@@ -83,26 +97,34 @@ public sealed class AzureStorageAccount
         Uri queue = queueAccountUrl is not null
             ? ParseEndpoint(queueAccountUrl, "/queue_account_url", "queue")
             : new UriBuilder(blob) { Host = SwapService(blob.Host) }.Uri;
-        return new AzureStorageAccount(null, blob, queue, clientId);
+        return new AzureStorageAccount(network, null, blob, queue, clientId);
     }
 
     /// <summary>A blob service client for this account.</summary>
+    /// <exception cref="ValidationError">The connection string's blob endpoint is an IPv6 literal, which the Azure SDK cannot address.</exception>
     public BlobServiceClient CreateBlobServiceClient()
     {
-        var options = new BlobClientOptions { Transport = s_transport, RetryPolicy = StorageNetwork.CreateRetryPolicy() };
+        var options = new BlobClientOptions { Transport = StorageNetwork.GetTransport(Network), RetryPolicy = StorageNetwork.CreateRetryPolicy() };
         return ConnectionString is not null
-            ? new BlobServiceClient(ConnectionString, options)
+            ? CheckEndpoint(new BlobServiceClient(ConnectionString, options), c => c.Uri, "blob")
             : new BlobServiceClient(BlobServiceUri!, Credential!, options);
     }
 
     /// <summary>A queue service client for this account.</summary>
+    /// <exception cref="ValidationError">The connection string's queue endpoint is an IPv6 literal, which the Azure SDK cannot address.</exception>
     public QueueServiceClient CreateQueueServiceClient(QueueMessageEncoding encoding = QueueMessageEncoding.None)
     {
-        var options = new QueueClientOptions { Transport = s_transport, RetryPolicy = StorageNetwork.CreateRetryPolicy(), MessageEncoding = encoding };
+        var options = new QueueClientOptions { Transport = StorageNetwork.GetTransport(Network), RetryPolicy = StorageNetwork.CreateRetryPolicy(), MessageEncoding = encoding };
         return ConnectionString is not null
-            ? new QueueServiceClient(ConnectionString, options)
+            ? CheckEndpoint(new QueueServiceClient(ConnectionString, options), c => c.Uri, "queue")
             : new QueueServiceClient(QueueServiceUri!, Credential!, options);
     }
+
+    // The Azure SDK builds request URIs as text and fails on an IPv6 literal host with a FormatException;
+    // answer the caller instead (nothing has been sent).
+    private static T CheckEndpoint<T>(T client, Func<T, Uri> uri, string service) => uri(client).HostNameType == UriHostNameType.IPv6
+        ? throw AuthError("/connection_string", $"names an IPv6 address as its {service} endpoint; the Azure SDK cannot send to IPv6 literals, use a host name")
+        : client;
 
     /// <summary>Says which kind of auth this is; never prints the connection string.</summary>
     public override string ToString() => ConnectionString is not null

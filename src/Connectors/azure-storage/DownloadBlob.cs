@@ -16,7 +16,7 @@ public sealed class DownloadBlob : ActionHandler<DownloadBlob.Inputs>
     {
         ArgumentNullException.ThrowIfNull(inputs);
         ArgumentNullException.ThrowIfNull(context);
-        BlobClient blob = AzureStorageAccount.FromAuth(context.Auth).CreateBlobServiceClient()
+        BlobClient blob = AzureStorageAccount.FromContext(context).CreateBlobServiceClient()
             .GetBlobContainerClient(inputs.Container).GetBlobClient(inputs.Name);
         try
         {

@@ -15,7 +15,7 @@ public sealed class ListBlobs : ActionHandler<ListBlobs.Inputs>
     {
         ArgumentNullException.ThrowIfNull(inputs);
         ArgumentNullException.ThrowIfNull(context);
-        BlobContainerClient container = AzureStorageAccount.FromAuth(context.Auth).CreateBlobServiceClient().GetBlobContainerClient(inputs.Container);
+        BlobContainerClient container = AzureStorageAccount.FromContext(context).CreateBlobServiceClient().GetBlobContainerClient(inputs.Container);
         try
         {
             await foreach (Page<BlobItem> page in container

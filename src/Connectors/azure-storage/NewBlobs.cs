@@ -32,7 +32,7 @@ public sealed class NewBlobs : PollingTriggerHandler
         int lookback = inputs.TryGetProperty("lookback_seconds", out JsonElement l) && l.ValueKind == JsonValueKind.Number ? l.GetInt32() : 60;
         DateTimeOffset? since = lastPollTs?.AddSeconds(-lookback);
 
-        BlobContainerClient client = AzureStorageAccount.FromAuth(context.Auth).CreateBlobServiceClient().GetBlobContainerClient(container);
+        BlobContainerClient client = AzureStorageAccount.FromContext(context).CreateBlobServiceClient().GetBlobContainerClient(container);
         var found = new List<BlobItem>();
         try
         {

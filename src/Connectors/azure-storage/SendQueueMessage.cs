@@ -15,7 +15,7 @@ public sealed class SendQueueMessage : ActionHandler<SendQueueMessage.Inputs>
     {
         ArgumentNullException.ThrowIfNull(inputs);
         ArgumentNullException.ThrowIfNull(context);
-        QueueClient queue = AzureStorageAccount.FromAuth(context.Auth)
+        QueueClient queue = AzureStorageAccount.FromContext(context)
             .CreateQueueServiceClient(inputs.Base64Encode ? QueueMessageEncoding.Base64 : QueueMessageEncoding.None)
             .GetQueueClient(inputs.Queue);
         try

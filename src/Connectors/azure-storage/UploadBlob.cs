@@ -19,7 +19,7 @@ public sealed class UploadBlob : ActionHandler<UploadBlob.Inputs>
         BinaryData content = base64 ? new BinaryData(BlobEncodings.DecodeBase64(inputs.Content, "/content")) : BinaryData.FromString(inputs.Content);
         string contentType = inputs.ContentType ?? (base64 ? "application/octet-stream" : "text/plain; charset=utf-8");
 
-        BlobClient blob = AzureStorageAccount.FromAuth(context.Auth).CreateBlobServiceClient()
+        BlobClient blob = AzureStorageAccount.FromContext(context).CreateBlobServiceClient()
             .GetBlobContainerClient(inputs.Container).GetBlobClient(inputs.Name);
         var options = new BlobUploadOptions
         {

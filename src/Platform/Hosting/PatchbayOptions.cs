@@ -1,9 +1,10 @@
 using System.ComponentModel.DataAnnotations;
+using Patchbay.Sdk.Fetch;
 
 namespace Patchbay.Platform.Hosting;
 
 /// <summary>The <c>Patchbay__*</c> settings (see README "Settings").</summary>
-public sealed class PatchbayOptions
+public sealed class PatchbayOptions : IValidatableObject
 {
     public const string Section = "Patchbay";
 
@@ -13,8 +14,14 @@ public sealed class PatchbayOptions
     /// <summary><c>keyId:base64-32-bytes</c>, comma-separated; the first encrypts, all decrypt.</summary>
     public string? EncryptionKeys { get; set; }
 
-    /// <summary>Lets connectors reach loopback and private addresses (local development, tests).</summary>
+    /// <summary>Lets connectors and webhooks reach loopback, private and other non-global addresses (local development, tests); link-local and metadata never.</summary>
     public bool AllowPrivateNetworks { get; set; }
+
+    /// <summary>
+    /// An outbound proxy (<c>http://host:port</c>) for connector requests and webhook deliveries; empty for direct
+    /// connections. HTTP_PROXY and the other system proxy variables are never used.
+    /// </summary>
+    public string? OutboundProxy { get; set; }
 
     /// <summary>Subscriptions polled at once per tick.</summary>
     [Range(1, 256)]
@@ -40,6 +47,25 @@ public sealed class PatchbayOptions
 
     public IReadOnlyList<string> ApiKeyList =>
         (ApiKeys ?? string.Empty).Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+
+    /// <summary><see cref="OutboundProxy"/> as a URI; <see langword="null"/> when empty. Invalid values fail validation at start.</summary>
+    public Uri? OutboundProxyUri =>
+        string.IsNullOrWhiteSpace(OutboundProxy) ? null : new Uri(OutboundProxy.Trim(), UriKind.RelativeOrAbsolute);
+
+    /// <summary>The network guard these settings describe, for every outbound client of the app.</summary>
+    public NetworkGuard CreateNetworkGuard() => new(AllowPrivateNetworks, OutboundProxyUri);
+
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
+    {
+        if (!string.IsNullOrWhiteSpace(OutboundProxy) && !Uri.TryCreate(OutboundProxy.Trim(), UriKind.RelativeOrAbsolute, out _))
+        {
+            yield return new ValidationResult($"{SettingNames.OutboundProxy} is not a URL; use e.g. http://proxy.internal:3128, or leave it empty.", [nameof(OutboundProxy)]);
+        }
+        else if (NetworkGuard.GetProxyError(OutboundProxyUri) is { } error)
+        {
+            yield return new ValidationResult($"{SettingNames.OutboundProxy}: {error}", [nameof(OutboundProxy)]);
+        }
+    }
 }
 
 /// <summary>Every app setting the Function App reads, by its environment-variable name. Infra tests compare the Bicep against this list.</summary>
@@ -55,6 +81,7 @@ public static class SettingNames
     public const string ApiKeys = "Patchbay__ApiKeys";
     public const string EncryptionKeys = "Patchbay__EncryptionKeys";
     public const string AllowPrivateNetworks = "Patchbay__AllowPrivateNetworks";
+    public const string OutboundProxy = "Patchbay__OutboundProxy";
     public const string PollingConcurrency = "Patchbay__PollingConcurrency";
     public const string MaxRequestBytes = "Patchbay__MaxRequestBytes";
     public const string MaxConsecutiveFailures = "Patchbay__MaxConsecutiveFailures";
@@ -69,7 +96,7 @@ public static class SettingNames
     public static IReadOnlyList<string> Azure { get; } =
     [
         StorageCredential, StorageClientId, StorageTableServiceUri, StorageQueueServiceUri, StorageBlobServiceUri,
-        PollingSchedule, EncryptionKeys, PollingConcurrency, MaxRequestBytes, MaxConsecutiveFailures, StorageTimeoutSeconds,
+        PollingSchedule, EncryptionKeys, PollingConcurrency, MaxRequestBytes, MaxConsecutiveFailures, StorageTimeoutSeconds, OutboundProxy,
     ];
 
     /// <summary>Settings the Functions host reads, not the app (the app's stdout logs reach Application Insights through the host).</summary>

@@ -36,7 +36,11 @@ public static class PlatformServiceCollectionExtensions
         services.AddSingleton(sp => new ConnectorCatalog(
             ConnectorCatalog.Discover(AppContext.BaseDirectory).Concat(sp.GetServices<ConnectorRegistration>().Select(r => r.Connector))));
         services.AddSingleton(sp => new FetchClient(
-            new FetchOptions { AllowPrivateNetworks = sp.GetRequiredService<IOptions<PatchbayOptions>>().Value.AllowPrivateNetworks },
+            new FetchOptions
+            {
+                AllowPrivateNetworks = sp.GetRequiredService<IOptions<PatchbayOptions>>().Value.AllowPrivateNetworks,
+                Proxy = sp.GetRequiredService<IOptions<PatchbayOptions>>().Value.OutboundProxyUri,
+            },
             sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<ILoggerFactory>().CreateLogger("Patchbay.Fetch")));
         services.AddSingleton<ActionInvoker>();

@@ -19,8 +19,10 @@ namespace Patchbay.Platform.Polling;
 /// <remarks>
 /// Webhooks get a POST with the JSON body and <c>X-Patchbay-Event-Id</c>, <c>X-Patchbay-Timestamp</c> and
 /// <c>X-Patchbay-Signature</c>; any 2xx is delivered. The client is its own (not the connectors' FetchClient: no
-/// retries, redirects are not followed, 10 s timeout) but connects through the same network guard: never
-/// link-local, loopback and private ranges only with <c>Patchbay__AllowPrivateNetworks</c>.
+/// retries, redirects are not followed, 10 s timeout) but its handler comes from the same network guard
+/// (<see cref="PatchbayOptions.CreateNetworkGuard"/>): never link-local or metadata addresses, loopback, private and
+/// other non-global ranges only with <c>Patchbay__AllowPrivateNetworks</c>, no system proxy (HTTP_PROXY), and
+/// <c>Patchbay__OutboundProxy</c> only after the webhook's own addresses passed the guard.
 /// Queues get the body base64-encoded, which is what an Azure Functions queue trigger reads by default.
 /// </remarks>
 public class DeliverySender : IDisposable
@@ -32,7 +34,7 @@ public class DeliverySender : IDisposable
     private readonly QueueServiceClient _queues;
     private readonly TimeSpan _storageTimeout;
     private readonly TimeProvider _time;
-    private readonly bool _allowPrivateNetworks;
+    private readonly NetworkGuard _network = NetworkGuard.Default;
     private readonly ConcurrentDictionary<string, bool> _createdQueues = new(StringComparer.Ordinal);
 
     public DeliverySender(StorageClients storage, IOptions<PatchbayOptions> options, TimeProvider time)
@@ -40,14 +42,12 @@ public class DeliverySender : IDisposable
         _queues = storage.Queues;
         _storageTimeout = storage.Guard.Timeout;
         _time = time;
-        _allowPrivateNetworks = options.Value.AllowPrivateNetworks;
-        var handler = new SocketsHttpHandler
+        _network = options.Value.CreateNetworkGuard();
+        HttpMessageHandler handler = _network.CreateHandler(static sockets =>
         {
-            AllowAutoRedirect = false,
-            UseCookies = false,
-            PooledConnectionLifetime = TimeSpan.FromMinutes(5),
-            ConnectCallback = (context, cancellationToken) => NetworkGuard.ConnectAsync(context, _allowPrivateNetworks, cancellationToken),
-        };
+            sockets.UseCookies = false;
+            sockets.PooledConnectionLifetime = TimeSpan.FromMinutes(5);
+        });
         _http = new HttpClient(handler) { Timeout = PollingConstants.WebhookTimeout };
         _http.DefaultRequestHeaders.UserAgent.Add(new ProductInfoHeaderValue("Patchbay", typeof(DeliverySender).Assembly.GetName().Version?.ToString(3) ?? "0"));
     }
@@ -86,7 +86,7 @@ public class DeliverySender : IDisposable
         request.Headers.Add(DeliveryFormat.SignatureHeader, DeliveryFormat.Signature(secret, timestamp, body));
         try
         {
-            NetworkGuard.ThrowIfRefusedLiteral(request.RequestUri!, _allowPrivateNetworks);
+            _network.ThrowIfRefused(request.RequestUri!);
             using HttpResponseMessage response = await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
             int status = (int)response.StatusCode;
             return status is >= 200 and < 300
@@ -101,9 +101,13 @@ public class DeliverySender : IDisposable
         {
             return DeliveryResult.Failed("The webhook address is not allowed: " + ex.Message);
         }
+        catch (HttpRequestException ex) when (ex.InnerException is FetchBlockedException blocked)
+        {
+            return DeliveryResult.Failed("The webhook address is not allowed: " + blocked.Message);
+        }
         catch (HttpRequestException ex)
         {
-            return DeliveryResult.Failed("The webhook could not be reached: " + ((ex.InnerException as FetchBlockedException)?.Message ?? ex.Message));
+            return DeliveryResult.Failed("The webhook could not be reached: " + ex.Message);
         }
     }
 

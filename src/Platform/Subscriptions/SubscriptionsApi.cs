@@ -222,15 +222,15 @@ public static partial class SubscriptionsApi
         string? refusal = null;
         if (IPAddress.TryParse(uri.DnsSafeHost, out IPAddress? address))
         {
-            refusal = NetworkGuard.GetRefusal(address, allowPrivateNetworks);
+            refusal = NetworkAddressPolicy.GetRefusal(address, allowPrivateNetworks) is { } reason ? $"{address}, {reason}" : null;
         }
         else if (!allowPrivateNetworks && (uri.IsLoopback || uri.DnsSafeHost.EndsWith(".localhost", StringComparison.OrdinalIgnoreCase)))
         {
-            refusal = "loopback";
+            refusal = $"{uri.DnsSafeHost}, loopback";
         }
 
         // Host names are checked again on every delivery, against the addresses they resolve to.
-        return refusal is null ? url : throw Bad("/destination/url", $"must not point at a {refusal} address");
+        return refusal is null ? url : throw Bad("/destination/url", $"must not point at {refusal}");
     }
 
     private static void Only(JsonElement destination, string field)

@@ -27,8 +27,10 @@ namespace Patchbay.Sdk.Fetch;
 /// Delays run on the client's <see cref="TimeProvider"/> and stop as soon as the caller's token is cancelled.
 /// </para>
 /// <para>
-/// Every connection goes through a guard on the resolved IP address: link-local (cloud metadata) is always
-/// refused; loopback, private, CGNAT and unspecified addresses unless <see cref="FetchOptions.AllowPrivateNetworks"/>.
+/// Every connection goes through <see cref="Network"/>, a <see cref="NetworkGuard"/> on the resolved IP addresses:
+/// link-local and cloud metadata addresses are always refused; loopback, private and every other address that
+/// is not globally reachable (<see cref="NetworkAddressPolicy"/>) unless <see cref="FetchOptions.AllowPrivateNetworks"/>.
+/// System proxies are never used; <see cref="FetchOptions.Proxy"/> sets one explicitly.
 /// Logs carry method, host, path, status, attempt and delay, never a query string or a credential.
 /// </para>
 /// </remarks>
@@ -41,7 +43,6 @@ public class FetchClient : IDisposable
     private readonly ILogger _logger = NullLogger.Instance;
     private readonly TimeSpan _timeout;
     private readonly int _maxRedirects;
-    private readonly bool _allowPrivateNetworks;
     private bool _disposed;
 
     /// <summary>Creates a client with its own guarded handler; usable without dependency injection.</summary>
@@ -68,6 +69,7 @@ public class FetchClient : IDisposable
     protected FetchClient()
     {
         Options = new FetchOptions();
+        Network = NetworkGuard.Default;
     }
 
     private FetchClient(FetchOptions? options, TimeProvider? timeProvider, ILogger? logger, IHttpClientFactory? clientFactory)
@@ -77,14 +79,14 @@ public class FetchClient : IDisposable
         Options = copy;
         _timeout = copy.Timeout;
         _maxRedirects = copy.MaxRedirects;
-        _allowPrivateNetworks = copy.AllowPrivateNetworks;
+        Network = copy.CreateNetworkGuard();
         _timeProvider = timeProvider ?? TimeProvider.System;
         _logger = logger ?? NullLogger.Instance;
         _pipeline = FetchResilience.Build(copy, _timeProvider);
         _clientFactory = clientFactory;
         if (clientFactory is null)
         {
-            _ownedClient = new HttpClient(CreatePrimaryHandler(copy), disposeHandler: true) { Timeout = System.Threading.Timeout.InfiniteTimeSpan };
+            _ownedClient = new HttpClient(CreateGuardedHandler(Network), disposeHandler: true) { Timeout = System.Threading.Timeout.InfiniteTimeSpan };
         }
     }
 
@@ -92,25 +94,30 @@ public class FetchClient : IDisposable
     public FetchOptions Options { get; }
 
     /// <summary>
-    /// The handler every connection goes through: redirects off (the client follows them itself), no proxy,
-    /// no cookies shared between connectors, and the network guard on each resolved address.
+    /// The network guard of this client's options: which addresses requests may reach and the proxy they
+    /// go through. Connectors that bring their own HTTP transport build it from this (see <see cref="ConnectorContext.Network"/>).
+    /// </summary>
+    public NetworkGuard Network { get; }
+
+    /// <summary>
+    /// The handler every connection goes through: redirects off (the client follows them itself), no system
+    /// proxy (<see cref="FetchOptions.Proxy"/> when set), no cookies shared between connectors, and the
+    /// network guard on each resolved address.
     /// </summary>
     /// <exception cref="ArgumentException"><paramref name="options"/> has invalid values.</exception>
-    public static SocketsHttpHandler CreatePrimaryHandler(FetchOptions options)
+    public static HttpMessageHandler CreatePrimaryHandler(FetchOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
         options.Validate();
-        bool allowPrivateNetworks = options.AllowPrivateNetworks;
-        return new SocketsHttpHandler
-        {
-            AllowAutoRedirect = false,
-            UseProxy = false,
-            UseCookies = false,
-            AutomaticDecompression = DecompressionMethods.All,
-            PooledConnectionLifetime = TimeSpan.FromMinutes(2),
-            ConnectCallback = (context, cancellationToken) => NetworkGuard.ConnectAsync(context, allowPrivateNetworks, cancellationToken),
-        };
+        return CreateGuardedHandler(options.CreateNetworkGuard());
     }
+
+    private static HttpMessageHandler CreateGuardedHandler(NetworkGuard network) => network.CreateHandler(static handler =>
+    {
+        handler.UseCookies = false;
+        handler.AutomaticDecompression = DecompressionMethods.All;
+        handler.PooledConnectionLifetime = TimeSpan.FromMinutes(2);
+    });
 
     /// <summary>Sends one request for a connector; see <see cref="ConnectorContext.FetchAsync"/>.</summary>
     /// <exception cref="RateLimitError">The upstream answered 429 and the wait is longer than the client sleeps, or retries ran out.</exception>
@@ -127,7 +134,7 @@ public class FetchClient : IDisposable
 
         FetchPlan plan = await FetchPlan.CreateAsync(request, context, _timeout, context.Logger ?? _logger, cancellationToken).ConfigureAwait(false);
         AllowedHosts.ThrowIfNotAllowed(plan.AllowedHosts, plan.Url, redirect: false);
-        NetworkGuard.ThrowIfRefusedLiteral(plan.Url, _allowPrivateNetworks);
+        Network.ThrowIfRefused(plan.Url);
 
         ResilienceContext resilienceContext = ResilienceContextPool.Shared.Get(cancellationToken);
         resilienceContext.Properties.Set(FetchResilience.PlanKey, plan);
@@ -189,7 +196,7 @@ public class FetchClient : IDisposable
         for (int redirects = 0; ; redirects++)
         {
             Uri target = plan.ApplyOverrides(logical);
-            NetworkGuard.ThrowIfRefusedLiteral(target, _allowPrivateNetworks);
+            Network.ThrowIfRefused(target);
             HttpResponseMessage response;
             using (HttpRequestMessage message = plan.CreateMessage(method, target, withBody, withCredentials))
             {
@@ -218,7 +225,7 @@ public class FetchClient : IDisposable
             }
 
             AllowedHosts.ThrowIfNotAllowed(plan.AllowedHosts, next, redirect: true);
-            NetworkGuard.ThrowIfRefusedLiteral(next, _allowPrivateNetworks);
+            Network.ThrowIfRefused(next);
             if (!FetchPlan.SameOrigin(logical, next))
             {
                 withCredentials = false;

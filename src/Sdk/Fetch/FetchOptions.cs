@@ -21,8 +21,20 @@ public sealed class FetchOptions
     /// <summary>The longest Retry-After the client sleeps through; longer raises <see cref="RateLimitError"/> at once. <value>Default: 30 seconds.</value></summary>
     public TimeSpan MaxRetryAfter { get; set; } = FetchConstants.DefaultMaxRetryAfter;
 
-    /// <summary>Whether loopback and private addresses may be reached (local development, tests). Link-local never. <value>Default: false.</value></summary>
+    /// <summary>
+    /// Whether loopback, private and other addresses that are not globally reachable may be reached (local
+    /// development, tests). Link-local and cloud metadata addresses never; see <see cref="NetworkAddressPolicy"/>.
+    /// <value>Default: false.</value>
+    /// </summary>
     public bool AllowPrivateNetworks { get; set; }
+
+    /// <summary>
+    /// An outbound proxy for every request (<c>http://host:port</c>), or <see langword="null"/> to connect
+    /// directly. System proxy settings (HTTP_PROXY and the like) are never used. With a proxy the guard checks
+    /// each request's host as Patchbay resolves it before sending; the proxy resolves it again on its own
+    /// (see <see cref="NetworkGuard"/>). <value>Default: null.</value>
+    /// </summary>
+    public Uri? Proxy { get; set; }
 
     /// <summary>Redirects followed per request, each one checked like the first. <value>Default: 5.</value></summary>
     public int MaxRedirects { get; set; } = FetchConstants.DefaultMaxRedirects;
@@ -68,10 +80,18 @@ public sealed class FetchOptions
             Add(Invariant($"MaxRedirects must be between 0 and {FetchConstants.MaxRedirectsLimit} (was {MaxRedirects})."));
         }
 
+        if (NetworkGuard.GetProxyError(Proxy) is { } proxyError)
+        {
+            Add(proxyError);
+        }
+
         return (IReadOnlyList<string>?)errors ?? [];
     }
 
     internal FetchOptions Clone() => (FetchOptions)MemberwiseClone();
+
+    /// <summary>The guard these options describe.</summary>
+    internal NetworkGuard CreateNetworkGuard() => new(AllowPrivateNetworks, Proxy);
 
     private static string Invariant(FormattableString value) => value.ToString(CultureInfo.InvariantCulture);
 }

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Azure.Identity;
 using Patchbay.Sdk;
+using Patchbay.Sdk.Fetch;
 
 namespace Patchbay.Connectors.AzureStorage.Tests;
 
@@ -8,7 +9,7 @@ namespace Patchbay.Connectors.AzureStorage.Tests;
 public sealed class AzureStorageAccountTests
 {
     private static AzureStorageAccount Account(object credentials) =>
-        AzureStorageAccount.FromAuth(ConnectorAuth.Create(AuthTypes.Custom, JsonSerializer.SerializeToElement(credentials)));
+        AzureStorageAccount.FromAuth(ConnectorAuth.Create(AuthTypes.Custom, JsonSerializer.SerializeToElement(credentials)), NetworkGuard.Default);
 
     [Fact]
     public void AccountUrl_UsesDefaultAzureCredentialAndDerivesTheQueueEndpoint()
@@ -97,29 +98,15 @@ public sealed class AzureStorageAccountTests
     }
 
     [Fact]
-    public void LinkLocalAddresses_AreRefusedByTheTransport()
+    public void FromContext_TakesThePlatformsNetworkGuard()
     {
-        Assert.True(StorageNetwork.IsRefused(System.Net.IPAddress.Parse("169.254.169.254")));
-        Assert.True(StorageNetwork.IsRefused(System.Net.IPAddress.Parse("fe80::1")));
-        Assert.True(StorageNetwork.IsRefused(System.Net.IPAddress.Parse("::ffff:169.254.169.254")));
-        Assert.False(StorageNetwork.IsRefused(System.Net.IPAddress.Parse("127.0.0.1")));
-        Assert.False(StorageNetwork.IsRefused(System.Net.IPAddress.Parse("20.60.1.1")));
-    }
-}
+        var host = Patchbay.Sdk.Testing.ConnectorTestHost.FromAssembly(typeof(ListBlobs).Assembly);
+        host.FetchOptions.AllowPrivateNetworks = false;
+        ConnectorContext context = host.CreateContext(new { connection_string = "UseDevelopmentStorage=true" });
 
-[Collection(AzuriteCollection.Name)]
-public sealed class StorageNetworkTests(Patchbay.Testing.AzuriteFixture azurite) : AzureStorageTestBase(azurite)
-{
-    [Fact]
-    public async Task ConnectionStringPointingAtLinkLocal_NeverConnects()
-    {
-        // 169.254.169.254 is the cloud metadata service; a caller's connection string must not reach it.
-        object auth = new { connection_string = "DefaultEndpointsProtocol=http;AccountName=acct;AccountKey=a2V5;BlobEndpoint=http://169.254.169.254/acct;" };
+        AzureStorageAccount account = AzureStorageAccount.FromContext(context);
 
-        var started = System.Diagnostics.Stopwatch.StartNew();
-        var error = await Assert.ThrowsAsync<FetchBlockedException>(() => Host.ExecuteActionAsync("download_blob", new { container = "metadata", name = "instance" }, auth, Ct));
-
-        Assert.Contains("link-local", error.Message, StringComparison.Ordinal);
-        Assert.True(started.Elapsed < TimeSpan.FromSeconds(5), $"a refusal is final, not retried (took {started.Elapsed})");
+        Assert.Same(context.Network, account.Network);
+        Assert.False(account.Network.AllowPrivateNetworks);
     }
 }

@@ -21,6 +21,8 @@ public abstract class AzureStorageTestBase(AzuriteFixture azurite)
 
     protected object Auth => new { connection_string = azurite.ConnectionString };
 
+    protected int BlobPort => azurite.BlobPort;
+
     protected BlobServiceClient Blobs => new(azurite.ConnectionString);
 
     protected QueueServiceClient Queues => new(azurite.ConnectionString);
