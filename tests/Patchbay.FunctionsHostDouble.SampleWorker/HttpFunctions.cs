@@ -42,6 +42,11 @@ public sealed class HttpFunctions(ILogger<HttpFunctions> logger)
         string? rest) =>
         Results.Text($"{request.Method} files [{rest}]", "text/plain");
 
+    /// <summary>Answers the trace parent the worker got in the invocation's TraceContext.</summary>
+    [Function("Trace")]
+    public static IResult Trace([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "trace")] HttpRequest request, FunctionContext context) =>
+        Results.Text(context.TraceContext.TraceParent, "text/plain");
+
     /// <summary>A function that throws: the invocation fails, and the host answers 500.</summary>
     [Function("Fail")]
     public static IResult Fail([HttpTrigger(AuthorizationLevel.Function, "get", Route = "fail")] HttpRequest request) =>

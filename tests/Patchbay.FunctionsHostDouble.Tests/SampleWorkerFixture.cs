@@ -1,0 +1,36 @@
+
+namespace Patchbay.Testing.Functions.Tests;
+
+/// <summary>One started sample worker for a test class (starting one takes a second or two).</summary>
+public sealed class SampleWorkerFixture : IAsyncLifetime
+{
+    public const string Schedule = "0 */5 * * * *";
+
+    private FunctionsHostDouble? _host;
+
+    public FunctionsHostDouble Host => _host ?? throw new InvalidOperationException("The fixture did not start.");
+
+    public static FunctionsHostDoubleOptions Options()
+    {
+        var options = new FunctionsHostDoubleOptions { WorkerDirectory = SampleWorker.OutputDirectory };
+        options.AppSettings["Schedule"] = Schedule;
+        options.AppSettings["SampleSetting"] = "from-app-settings";
+        return options;
+    }
+
+    public async Task InitializeAsync() => _host = await FunctionsHostDouble.StartAsync(Options());
+
+    public async Task DisposeAsync()
+    {
+        if (_host is not null)
+        {
+            await _host.DisposeAsync();
+        }
+    }
+}
+
+internal static class SampleWorker
+{
+    public static string OutputDirectory { get; } =
+        FunctionsWorkerOutput.Find(typeof(SampleWorker).Assembly, "Patchbay.FunctionsHostDouble.SampleWorker");
+}
