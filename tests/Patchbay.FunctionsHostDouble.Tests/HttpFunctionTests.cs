@@ -6,7 +6,8 @@ using System.Text.Json;
 namespace Patchbay.Testing.Functions.Tests;
 
 /// <summary>HTTP functions of the real sample worker, through the double's front end.</summary>
-public sealed class HttpFunctionTests(SampleWorkerFixture fixture) : IClassFixture<SampleWorkerFixture>
+[Collection(SampleWorkerCollection.Name)]
+public sealed class HttpFunctionTests(SampleWorkerFixture fixture)
 {
     private FunctionsHostDouble Host => fixture.Host;
 
@@ -17,7 +18,7 @@ public sealed class HttpFunctionTests(SampleWorkerFixture fixture) : IClassFixtu
 
         using HttpResponseMessage response = await client.GetAsync("api/items/books/42?q=dune");
 
-        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.True(response.StatusCode == HttpStatusCode.OK, $"{response.StatusCode}\n{Host.Describe()}");
         Assert.Equal("application/json", response.Content.Headers.ContentType?.MediaType);
         JsonElement body = await response.Content.ReadFromJsonAsync<JsonElement>();
         Assert.Equal("books", body.GetProperty("category").GetString());
@@ -33,7 +34,7 @@ public sealed class HttpFunctionTests(SampleWorkerFixture fixture) : IClassFixtu
 
         using HttpResponseMessage response = await client.PostAsync("api/items", new StringContent("""{"name":"dune"}""", Encoding.UTF8, "application/json"));
 
-        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+        Assert.True(response.StatusCode == HttpStatusCode.Created, $"{response.StatusCode}\n{Host.Describe()}");
         Assert.Equal("created", Assert.Single(response.Headers.GetValues("x-sample")));
         JsonElement body = await response.Content.ReadFromJsonAsync<JsonElement>();
         Assert.Equal("""{"name":"dune"}""", body.GetProperty("received").GetString());
@@ -63,7 +64,7 @@ public sealed class HttpFunctionTests(SampleWorkerFixture fixture) : IClassFixtu
 
         using HttpResponseMessage response = await client.SendAsync(new HttpRequestMessage(new HttpMethod(method), path));
 
-        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.True(response.StatusCode == HttpStatusCode.OK, $"{response.StatusCode}\n{Host.Describe()}");
         Assert.Equal(expected, await response.Content.ReadAsStringAsync());
     }
 
@@ -120,7 +121,9 @@ public sealed class HttpFunctionTests(SampleWorkerFixture fixture) : IClassFixtu
         traced.Headers.Add("traceparent", $"00-{traceId}-00f067aa0ba902b7-01");
 
         using HttpResponseMessage withTrace = await client.SendAsync(traced);
-        string untraced = await client.GetStringAsync("api/trace");
+        using HttpResponseMessage withoutTrace = await client.GetAsync("api/trace");
+        Assert.True(withTrace.IsSuccessStatusCode && withoutTrace.IsSuccessStatusCode, $"{withTrace.StatusCode}, {withoutTrace.StatusCode}\n{Host.Describe()}");
+        string untraced = await withoutTrace.Content.ReadAsStringAsync();
 
         Assert.Equal(traceId, (await withTrace.Content.ReadAsStringAsync()).Split('-')[1]);
         Assert.Matches("^00-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$", untraced);

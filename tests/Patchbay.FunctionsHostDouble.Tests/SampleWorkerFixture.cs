@@ -1,7 +1,17 @@
 
 namespace Patchbay.Testing.Functions.Tests;
 
-/// <summary>One started sample worker for a test class (starting one takes a second or two).</summary>
+/// <summary>
+/// The sample worker's test classes share one started worker (starting one takes a second or more on a loaded
+/// machine); as one collection they also run one after the other, which keeps the number of workers running at once low.
+/// </summary>
+[CollectionDefinition(Name)]
+public sealed class SampleWorkerCollection : ICollectionFixture<SampleWorkerFixture>
+{
+    public const string Name = "Sample worker";
+}
+
+/// <summary>One started sample worker.</summary>
 public sealed class SampleWorkerFixture : IAsyncLifetime
 {
     public const string Schedule = "0 */5 * * * *";

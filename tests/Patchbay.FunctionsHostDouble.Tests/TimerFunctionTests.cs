@@ -1,7 +1,8 @@
 namespace Patchbay.Testing.Functions.Tests;
 
 /// <summary>The sample worker's timer function, invoked as the host's scheduler would.</summary>
-public sealed class TimerFunctionTests(SampleWorkerFixture fixture) : IClassFixture<SampleWorkerFixture>
+[Collection(SampleWorkerCollection.Name)]
+public sealed class TimerFunctionTests(SampleWorkerFixture fixture)
 {
     private FunctionsHostDouble Host => fixture.Host;
 

@@ -162,6 +162,37 @@ public sealed class FunctionsHostDouble : IAsyncDisposable
     }
 
     /// <summary>
+    /// A short account of the worker's recent activity for a failing assertion's message: whether it runs, its last
+    /// invocations with their errors, its last warning-or-worse logs and its last output lines (10 of each).
+    /// </summary>
+    /// <returns>Several lines of text.</returns>
+    public string Describe()
+    {
+        const int Last = 10;
+        var text = new System.Text.StringBuilder();
+        text.AppendLine(_workerGone is null ? $"Worker pid {WorkerProcessId} is running." : _workerGone);
+        text.AppendLine("Last invocations:");
+        foreach (FunctionInvocationResult invocation in _invocations.Snapshot().TakeLast(Last))
+        {
+            text.AppendLine(CultureInfo.InvariantCulture, $"  {invocation.FunctionName} {invocation.InvocationId} {invocation.Status} {invocation.Error}");
+        }
+
+        text.AppendLine("Last warning-or-worse logs:");
+        foreach (WorkerLogEntry log in _logs.Snapshot().Where(log => log.Level >= LogLevel.Warning).TakeLast(Last))
+        {
+            text.AppendLine(CultureInfo.InvariantCulture, $"  {log}");
+        }
+
+        text.AppendLine("Last output:");
+        foreach (string line in OutputTailLinesOf(_output.Snapshot()).TakeLast(Last))
+        {
+            text.AppendLine(CultureInfo.InvariantCulture, $"  {line}");
+        }
+
+        return text.ToString();
+    }
+
+    /// <summary>
     /// Stops the front end, sends WorkerTerminate (when the worker handles it) and waits up to
     /// <see cref="FunctionsHostDoubleOptions.ShutdownTimeout"/> for the worker to exit, then kills it; stops the gRPC server.
     /// </summary>
@@ -324,6 +355,7 @@ public sealed class FunctionsHostDouble : IAsyncDisposable
                     "(ConfigureFunctionsWebApplication). The built-in HttpRequestData model over gRPC is not covered.");
             }
 
+            await StepAsync(HttpFrontEnd.WaitForWorkerListenerAsync(workerHttpUri, budget.Token), $"listen for HTTP at {workerHttpUri}", budget.Token, cancellationToken).ConfigureAwait(false);
             _frontEnd = await StepAsync(
                 HttpFrontEnd.StartAsync(functions, workerHttpUri, WorkerCapabilities, _invoker, () => _workerGone, budget.Token),
                 "start the HTTP front end",
@@ -379,24 +411,49 @@ public sealed class FunctionsHostDouble : IAsyncDisposable
 
     private WorkerExitedException WorkerExitedError(string reason, int? exitCode)
     {
-        string[] tail = [.. _output.Snapshot().TakeLast(OutputTailLines).Select(line => line.ToString())
+        string[] tail = [.. OutputTailLinesOf(_output.Snapshot())
             .Concat(_logs.Snapshot().Where(log => log.Level >= LogLevel.Error).TakeLast(10).Select(log => "log: " + log))];
         return new WorkerExitedException(reason + OutputTail(tail), exitCode, tail);
     }
 
-    private string OutputTail() => OutputTail([.. _output.Snapshot().TakeLast(OutputTailLines).Select(line => line.ToString())]);
+    private string OutputTail() => OutputTail(OutputTailLinesOf(_output.Snapshot()));
+
+    // The last lines the worker wrote, without stack frame lines ("   at ..."): a crash prints its message and then
+    // a hundred frames, and the message is what says why. All lines stay in Output.
+    private static string[] OutputTailLinesOf(IReadOnlyList<WorkerOutputLine> output)
+    {
+        WorkerOutputLine[] messages = [.. output.Where(line => !line.Text.TrimStart().StartsWith("at ", StringComparison.Ordinal))];
+        int frames = output.Count - messages.Length;
+        string[] tail = [.. messages.TakeLast(OutputTailLines).Select(line => line.ToString())];
+        return frames == 0 ? tail : [.. tail, $"({frames} stack frame lines left out; FunctionsHostDouble.Output has them)"];
+    }
 
     private static string OutputTail(string[] lines) =>
         lines.Length == 0 ? " The worker wrote nothing." : $" Last worker output:{Environment.NewLine}{string.Join(Environment.NewLine, lines)}";
 
-    private async Task StepAsync(Task step, string what, CancellationToken budget, CancellationToken caller) =>
-        await StepAsync(step.ContinueWith(t => { t.GetAwaiter().GetResult(); return true; }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default), what, budget, caller).ConfigureAwait(false);
+    private async Task StepAsync(Task step, string what, CancellationToken budget, CancellationToken caller)
+    {
+        await StepAsync(Completed(step), what, budget, caller).ConfigureAwait(false);
 
+        static async Task<bool> Completed(Task task)
+        {
+            await task.ConfigureAwait(false);
+            return true;
+        }
+    }
+
+    // One start step: bounded by the start budget, and cut short when the worker exits.
     private async Task<T> StepAsync<T>(Task<T> step, string what, CancellationToken budget, CancellationToken caller)
     {
+        Task<T> bounded = step.WaitAsync(budget);
         try
         {
-            return await step.WaitAsync(budget).ConfigureAwait(false);
+            if (await Task.WhenAny(bounded, _workerExited.Task).ConfigureAwait(false) != bounded)
+            {
+                throw WorkerExitedError($"The worker process exited with code {_workerExited.Task.Result}.", _workerExited.Task.Result);
+            }
+
+            return await bounded.ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (budget.IsCancellationRequested && !caller.IsCancellationRequested)
         {

@@ -37,6 +37,30 @@ internal sealed class HttpFrontEnd : IAsyncDisposable
 
     public Uri BaseAddress { get; private set; } = null!;
 
+    /// <summary>
+    /// Waits until the worker's ASP.NET Core listener accepts a connection: the worker answers WorkerInitRequest from
+    /// its gRPC hosted service, which may run before Kestrel listens. Polls 50 ms apart doubling to 250 ms, until
+    /// <paramref name="cancellationToken"/> (the start budget) ends it.
+    /// </summary>
+    public static async Task WaitForWorkerListenerAsync(Uri workerHttpUri, CancellationToken cancellationToken)
+    {
+        TimeSpan delay = TimeSpan.FromMilliseconds(50);
+        while (true)
+        {
+            using var client = new System.Net.Sockets.TcpClient();
+            try
+            {
+                await client.ConnectAsync(workerHttpUri.Host, workerHttpUri.Port, cancellationToken).ConfigureAwait(false);
+                return;
+            }
+            catch (System.Net.Sockets.SocketException)
+            {
+                await Task.Delay(delay, cancellationToken).ConfigureAwait(false);
+                delay = TimeSpan.FromMilliseconds(Math.Min(delay.TotalMilliseconds * 2, 250));
+            }
+        }
+    }
+
     public static async Task<HttpFrontEnd> StartAsync(
         IReadOnlyList<IndexedFunction> functions,
         Uri workerHttpUri,
@@ -50,14 +74,14 @@ internal sealed class HttpFrontEnd : IAsyncDisposable
         builder.Services.AddRoutingCore();
         WebApplication app = builder.Build();
 
-        // The host's proxy (DefaultHttpProxyService): no redirects, no cookies, no system proxy.
-        var forwarder = new HttpMessageInvoker(new SocketsHttpHandler
+        // The host's proxy (DefaultHttpProxyService): no redirects, no cookies, no system proxy, retried connects.
+        var forwarder = new HttpMessageInvoker(new RetryOnConnectFailureHandler(new SocketsHttpHandler
         {
             AllowAutoRedirect = false,
             UseCookies = false,
             UseProxy = false,
             ConnectTimeout = invoker.Timeout,
-        });
+        }));
         var frontEnd = new HttpFrontEnd(app, forwarder);
         foreach (IndexedFunction function in functions.Where(f => f.Descriptor.Http is not null))
         {

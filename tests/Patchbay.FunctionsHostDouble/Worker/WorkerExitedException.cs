@@ -39,6 +39,6 @@ public sealed class WorkerExitedException : Exception
     /// <summary>The process exit code, or null when the process was still running (the stream closed without it exiting in time).</summary>
     public int? ExitCode { get; }
 
-    /// <summary>The last lines of the worker's stdout/stderr and error logs (at most 40), oldest first.</summary>
+    /// <summary>The last lines of the worker's stdout/stderr without stack frame lines (at most 40), then its last error logs (at most 10), oldest first.</summary>
     public IReadOnlyList<string> OutputTail { get; }
 }
