@@ -42,6 +42,11 @@ public sealed class HttpFunctions(ILogger<HttpFunctions> logger)
         string? rest) =>
         Results.Text($"{request.Method} files [{rest}]", "text/plain");
 
+    /// <summary>A route constraint: only an integer page number matches (and arrives as an int).</summary>
+    [Function("Page")]
+    public static IResult Page([HttpTrigger(AuthorizationLevel.Function, "get", Route = "pages/{number:int}")] HttpRequest request, int number) =>
+        Results.Text($"page {number}", "text/plain");
+
     /// <summary>Answers the trace parent the worker got in the invocation's TraceContext.</summary>
     [Function("Trace")]
     public static IResult Trace([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "trace")] HttpRequest request, FunctionContext context) =>

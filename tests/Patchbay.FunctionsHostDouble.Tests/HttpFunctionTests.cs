@@ -68,6 +68,19 @@ public sealed class HttpFunctionTests(SampleWorkerFixture fixture)
         Assert.Equal(expected, await response.Content.ReadAsStringAsync());
     }
 
+    [Fact]
+    public async Task A_route_constraint_is_honoured_and_the_value_binds_to_an_int_parameter()
+    {
+        using HttpClient client = Host.CreateClient();
+
+        using HttpResponseMessage page = await client.GetAsync("api/pages/3");
+        using HttpResponseMessage notANumber = await client.GetAsync("api/pages/three");
+
+        Assert.True(page.StatusCode == HttpStatusCode.OK, $"{page.StatusCode}\n{Host.Describe()}");
+        Assert.Equal("page 3", await page.Content.ReadAsStringAsync());
+        Assert.Equal(HttpStatusCode.NotFound, notANumber.StatusCode);
+    }
+
     [Theory]
     [InlineData("api/nothing-here")]
     [InlineData("items/books/42")] // no route prefix

@@ -369,7 +369,7 @@ public sealed class FunctionsHostDouble : IAsyncDisposable
         WebApplicationBuilder builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions());
         builder.WebHost.UseKestrelCore().ConfigureKestrel(kestrel =>
             kestrel.Listen(IPAddress.Loopback, 0, listen => listen.Protocols = HttpProtocols.Http2)); // HTTP/2 cleartext, as the host's
-        builder.Services.AddRoutingCore();
+        builder.Services.AddRouting();
         builder.Services.AddGrpc(grpc =>
         {
             grpc.MaxReceiveMessageSize = _options.MaxMessageLength;

@@ -71,7 +71,7 @@ internal sealed class HttpFrontEnd : IAsyncDisposable
     {
         WebApplicationBuilder builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions());
         builder.WebHost.UseKestrelCore().ConfigureKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, 0));
-        builder.Services.AddRoutingCore();
+        builder.Services.AddRouting();
         WebApplication app = builder.Build();
 
         // The host's proxy (DefaultHttpProxyService): no redirects, no cookies, no system proxy, retried connects.
