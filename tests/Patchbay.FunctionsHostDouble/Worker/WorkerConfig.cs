@@ -20,6 +20,9 @@ internal sealed record WorkerConfig(
     // Placeholder the host replaces in arguments with the worker directory (RpcWorkerConstants.WorkerDirectoryPath).
     private const string WorkerDirectoryPlaceholder = "{workerDirectoryPath}";
 
+    // Placeholder a self-contained .NET worker's defaultExecutablePath starts with.
+    private const string WorkerRootToken = "{WorkerRoot}";
+
     public static WorkerConfig Load(string workerDirectory)
     {
         string path = Path.Combine(workerDirectory, FileName);
@@ -62,10 +65,18 @@ internal sealed record WorkerConfig(
             return !string.IsNullOrEmpty(hostPath) && File.Exists(hostPath) ? hostPath : executable;
         }
 
-        string expanded = executable.Replace(WorkerDirectoryPlaceholder, workerDirectory, StringComparison.Ordinal);
-        return Path.IsPathRooted(expanded) || !expanded.Contains(Path.DirectorySeparatorChar, StringComparison.Ordinal)
-            ? expanded
-            : Path.GetFullPath(Path.Combine(workerDirectory, expanded));
+        // A self-contained worker: "{WorkerRoot}MyApp", which the FunctionMetadataLoader extension turns into the
+        // app's folder plus the executable (.exe on Windows).
+        if (executable.StartsWith(WorkerRootToken, StringComparison.OrdinalIgnoreCase))
+        {
+            string path = Path.Combine(workerDirectory, executable[WorkerRootToken.Length..]);
+            return OperatingSystem.IsWindows() && !path.EndsWith(".exe", StringComparison.OrdinalIgnoreCase) ? path + ".exe" : path;
+        }
+
+        // A bare name is looked up on PATH, as the host does; a relative path is relative to the worker directory.
+        return Path.IsPathRooted(executable) || (!executable.Contains('/', StringComparison.Ordinal) && !executable.Contains('\\', StringComparison.Ordinal))
+            ? executable
+            : Path.GetFullPath(Path.Combine(workerDirectory, executable));
     }
 
     private static string? GetString(JsonElement element, string name) =>
