@@ -1,0 +1,122 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text.Json;
+using Microsoft.AspNetCore.Http;
+using Patchbay.Testing.Functions.Rpc;
+
+namespace Patchbay.Testing.Functions.Functions;
+
+/// <summary>
+/// Builds InvocationRequests the way the host does (ScriptInvocationContextExtensions.ToRpcInvocationRequest and the
+/// HTTP and timer triggers' binding data). Every request carries a TraceContext: the .NET worker requires one.
+/// </summary>
+internal static class InvocationRequests
+{
+    /// <summary>The worker wants route values inside the RpcHttp input (the .NET worker does not ask for it).</summary>
+    public const string RequiresRouteParameters = "RequiresRouteParameters";
+
+    /// <summary>The worker wants RpcHttp's nullable maps instead of the plain ones.</summary>
+    public const string UseNullableValueDictionaryForHttp = "UseNullableValueDictionaryForHttp";
+
+    /// <summary>The worker does not want the request itself repeated in the trigger metadata.</summary>
+    public const string RpcHttpTriggerMetadataRemoved = "RpcHttpTriggerMetadataRemoved";
+
+    /// <summary>
+    /// A timer invocation: the TimerInfo JSON as the host serializes it (no schedule status: the double keeps none)
+    /// and the timer trigger's binding data.
+    /// </summary>
+    public static InvocationRequest Timer(IndexedFunction function, string invocationId, bool isPastDue)
+    {
+        string timerInfo = $$"""{"Schedule":{"AdjustForDST":true},"ScheduleStatus":null,"IsPastDue":{{(isPastDue ? "true" : "false")}}}""";
+        InvocationRequest request = New(function, invocationId, NewTraceParent());
+        request.InputData.Add(new ParameterBinding { Name = function.Trigger.Name, Data = new TypedData { Json = timerInfo } });
+
+        // TimerTriggerBinding's binding data: the time of the tick, as a string.
+        request.TriggerMetadata["TimerTrigger"] = new TypedData { String = DateTime.Now.ToString(CultureInfo.InvariantCulture) };
+        return request;
+    }
+
+    /// <summary>
+    /// An HTTP invocation under the ASP.NET Core integration (the worker advertised HttpUri): the request itself goes
+    /// to the worker over HTTP, so the RpcHttp input is empty (route values only if the worker asks for them); the
+    /// trigger metadata holds the HTTP trigger's binding data: query parameters (but <c>code</c>), route values,
+    /// <c>Query</c> and <c>Headers</c>. Binding data from a JSON body's properties is not included.
+    /// </summary>
+    public static InvocationRequest Http(IndexedFunction function, string invocationId, HttpRequest request, IReadOnlyDictionary<string, string> capabilities)
+    {
+        InvocationRequest invocation = New(function, invocationId, TraceParentOf(request));
+        Dictionary<string, string> routeValues = request.RouteValues
+            .Where(pair => pair.Value is not null)
+            .ToDictionary(pair => pair.Key, pair => Convert.ToString(pair.Value, CultureInfo.InvariantCulture) ?? string.Empty, StringComparer.OrdinalIgnoreCase);
+
+        var http = new RpcHttp();
+        if (capabilities.ContainsKey(RequiresRouteParameters))
+        {
+            bool nullable = capabilities.ContainsKey(UseNullableValueDictionaryForHttp);
+            foreach ((string name, string value) in routeValues)
+            {
+                if (nullable)
+                {
+                    http.NullableParams[name] = new NullableString { Value = value };
+                }
+                else
+                {
+                    http.Params[name] = value;
+                }
+            }
+        }
+
+        var input = new TypedData { Http = http };
+        invocation.InputData.Add(new ParameterBinding { Name = function.Trigger.Name, Data = input });
+
+        // HttpTriggerAttributeBindingProvider.GetRequestBindingData: query values, then route values over them, then
+        // Query and Headers unless a value already took the name.
+        var metadata = new Dictionary<string, TypedData>(StringComparer.OrdinalIgnoreCase);
+        var query = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+        foreach ((string name, Microsoft.Extensions.Primitives.StringValues values) in request.Query)
+        {
+            query[name] = values.ToString();
+            if (!string.Equals(name, "code", StringComparison.OrdinalIgnoreCase))
+            {
+                metadata[name] = new TypedData { String = values.ToString() };
+            }
+        }
+
+        foreach ((string name, string value) in routeValues)
+        {
+            metadata[name] = new TypedData { String = value };
+        }
+
+        metadata.TryAdd("Query", new TypedData { Json = JsonSerializer.Serialize(query) });
+        metadata.TryAdd("Headers", new TypedData { Json = JsonSerializer.Serialize(request.Headers.ToDictionary(h => h.Key, h => h.Value.ToString(), StringComparer.OrdinalIgnoreCase)) });
+        if (!capabilities.ContainsKey(RpcHttpTriggerMetadataRemoved))
+        {
+            metadata.TryAdd("$request", input);
+            metadata.TryAdd(function.Trigger.Name, input);
+        }
+
+        foreach ((string name, TypedData value) in metadata)
+        {
+            invocation.TriggerMetadata[name] = value;
+        }
+
+        return invocation;
+    }
+
+    private static InvocationRequest New(IndexedFunction function, string invocationId, string traceParent) => new()
+    {
+        FunctionId = function.Descriptor.FunctionId,
+        InvocationId = invocationId,
+        TraceContext = new RpcTraceContext { TraceParent = traceParent, TraceState = string.Empty },
+    };
+
+    // The host's Activity id: the caller's W3C traceparent when it sent one, else a new trace.
+    private static string TraceParentOf(HttpRequest request) =>
+        Activity.Current is { IdFormat: ActivityIdFormat.W3C, Id: { } id } ? id
+        : request.Headers.TryGetValue("traceparent", out Microsoft.Extensions.Primitives.StringValues header) && header.ToString().Length == 55 ? header.ToString()
+        : NewTraceParent();
+
+    private static string NewTraceParent() =>
+        Activity.Current is { IdFormat: ActivityIdFormat.W3C, Id: { } id } ? id
+        : $"00-{ActivityTraceId.CreateRandom().ToHexString()}-{ActivitySpanId.CreateRandom().ToHexString()}-00";
+}
