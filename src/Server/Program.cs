@@ -1,10 +1,9 @@
 using Patchbay.Platform.Actions;
 using Patchbay.Platform.Catalog;
 using Patchbay.Platform.Connections;
+using Patchbay.Platform.Hosting;
 using Patchbay.Platform.Subscriptions;
 using Patchbay.Server.Hosting;
-using Patchbay.Server.Polling;
-using Patchbay.Sdk;
 using Scalar.AspNetCore;
 
 WebApplicationBuilder builder = WebApplication.CreateBuilder(args);
@@ -13,10 +12,10 @@ builder.AddPatchbayServer();
 WebApplication app = builder.Build();
 app.UsePatchbayServer();
 
-// The Functions host polls GET / until the handler answers; keep it instant.
+// A name at the root, for a load balancer's or container's probe; no key needed. Standalone only.
 app.MapGet("/", () => TypedResults.Ok(new { name = "patchbay" })).ExcludeFromDescription();
-app.MapGet("/api/health", () => TypedResults.Ok(new { status = "healthy", version = SdkInfo.Version }))
-    .WithName("Health").WithTags("Health").WithSummary("Liveness and version; no key needed.");
+app.MapHealth();
+// The API reference is standalone only: under the Functions host every route is a function, and these are not.
 app.MapOpenApi("/api/openapi/{documentName}.json");
 app.MapScalarApiReference("/api/docs", scalar => scalar.WithTitle("Patchbay API").WithOpenApiRoutePattern("/api/openapi/{documentName}.json"));
 
@@ -24,7 +23,6 @@ app.MapCatalog();
 app.MapActions();
 app.MapConnections();
 app.MapSubscriptions();
-app.MapPollingTick();
 
 app.Run();
 

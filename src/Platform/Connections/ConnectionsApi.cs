@@ -13,13 +13,13 @@ public static class ConnectionsApi
 
     public static RouteGroupBuilder MapConnections(this IEndpointRouteBuilder routes)
     {
-        RouteGroupBuilder group = routes.MapGroup("/api/connections").WithTags("Connections");
-        group.MapPost("/", CreateAsync).WithName("CreateConnection")
+        RouteGroupBuilder api = routes.MapGroup("/" + PatchbayRoutes.Prefix).WithTags("Connections");
+        api.MapPost(PatchbayRoutes.Connections, CreateAsync).WithName("CreateConnection")
             .WithSummary("Stores credentials for an entity, encrypted; ACTIVE when they check out, FAILED with the reason when not.");
-        group.MapGet("/", ListAsync).WithName("ListConnections").WithSummary("Connections of one entity_id, newest first; never secrets.");
-        group.MapGet("/{id}", GetAsync).WithName("GetConnection").WithSummary("One connection; never secrets.");
-        group.MapDelete("/{id}", DeleteAsync).WithName("DeleteConnection").WithSummary("Deletes a connection and its credentials.");
-        return group;
+        api.MapGet(PatchbayRoutes.Connections, ListAsync).WithName("ListConnections").WithSummary("Connections of one entity_id, newest first; never secrets.");
+        api.MapGet(PatchbayRoutes.Connection, GetAsync).WithName("GetConnection").WithSummary("One connection; never secrets.");
+        api.MapDelete(PatchbayRoutes.Connection, DeleteAsync).WithName("DeleteConnection").WithSummary("Deletes a connection and its credentials.");
+        return api;
     }
 
     public static async Task<Created<Connection>> CreateAsync(HttpRequest request, ActionInvoker invoker, ConnectionStore store, ILoggerFactory loggers, CancellationToken cancellationToken)
@@ -28,6 +28,7 @@ public static class ConnectionsApi
         string connectorId = RequestBody.RequiredString(body, "connector");
         string entityId = RequestBody.RequiredString(body, "entity_id");
         JsonElement credentials = RequestBody.OptionalObject(body, "credentials");
+        PatchbayTelemetry.Describe(connector: connectorId);
         Connector connector = invoker.GetConnector(connectorId);
         if (!connector.Manifest.Auth.IsRequired)
         {
@@ -73,6 +74,7 @@ public static class ConnectionsApi
         }
 
         Connection connection = await store.CreateAsync(connector.Id, entityId, auth, status, reason, account, cancellationToken);
+        PatchbayTelemetry.Describe(connectionId: connection.Id);
         logger.LogInformation("Connection {ConnectionId} created for {Connector} with status {Status}", connection.Id, connector.Id, connection.Status);
         return TypedResults.Created($"/api/connections/{connection.Id}", connection);
     }

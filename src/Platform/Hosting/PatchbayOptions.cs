@@ -48,7 +48,6 @@ public static class SettingNames
     public const string PollingConcurrency = "Patchbay__PollingConcurrency";
     public const string MaxRequestBytes = "Patchbay__MaxRequestBytes";
     public const string MaxConsecutiveFailures = "Patchbay__MaxConsecutiveFailures";
-    public const string CustomHandlerPort = "FUNCTIONS_CUSTOMHANDLER_PORT";
     public const string AppInsightsConnectionString = "APPLICATIONINSIGHTS_CONNECTION_STRING";
 
     /// <summary>Settings only meaningful on a developer machine (standalone key check, private networks, a connection string).</summary>

@@ -6,6 +6,12 @@ namespace Patchbay.Platform.Polling;
 /// <summary>The <c>PollingSchedule</c> setting: a six-field CRON expression (with seconds), as the Functions timer reads it.</summary>
 public static class PollingSchedule
 {
+    /// <summary>The name of the polling tick: the isolated worker's timer function, and the standalone scheduler's span.</summary>
+    public const string FunctionName = "PollingTick";
+
+    /// <summary>The timer trigger's schedule expression: the Functions host resolves the setting from app settings.</summary>
+    public const string TimerSchedule = "%" + SettingNames.PollingSchedule + "%";
+
     /// <exception cref="InvalidOperationException">The setting is not a six-field CRON expression.</exception>
     public static CronExpression Parse(string? text)
     {

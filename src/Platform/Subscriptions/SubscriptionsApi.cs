@@ -23,17 +23,17 @@ public static partial class SubscriptionsApi
 
     public static RouteGroupBuilder MapSubscriptions(this IEndpointRouteBuilder routes)
     {
-        RouteGroupBuilder group = routes.MapGroup("/api/subscriptions").WithTags("Subscriptions");
-        group.MapPost("/", CreateAsync).WithName("CreateSubscription")
+        RouteGroupBuilder api = routes.MapGroup("/" + PatchbayRoutes.Prefix).WithTags("Subscriptions");
+        api.MapPost(PatchbayRoutes.Subscriptions, CreateAsync).WithName("CreateSubscription")
             .WithSummary("Subscribes a webhook or queue to a polling trigger; answers the subscription and, this once, its signing_secret.");
-        group.MapGet("/", ListAsync).WithName("ListSubscriptions").WithSummary("Subscriptions of one entity_id, newest first.");
-        group.MapGet("/{id}", GetAsync).WithName("GetSubscription").WithSummary("One subscription's settings and poll state; never its secret.");
-        group.MapDelete("/{id}", DeleteAsync).WithName("DeleteSubscription").WithSummary("Deletes a subscription; it is never polled again.");
-        group.MapGet("/{id}/events", ListEventsAsync).WithName("ListSubscriptionEvents")
+        api.MapGet(PatchbayRoutes.Subscriptions, ListAsync).WithName("ListSubscriptions").WithSummary("Subscriptions of one entity_id, newest first.");
+        api.MapGet(PatchbayRoutes.Subscription, GetAsync).WithName("GetSubscription").WithSummary("One subscription's settings and poll state; never its secret.");
+        api.MapDelete(PatchbayRoutes.Subscription, DeleteAsync).WithName("DeleteSubscription").WithSummary("Deletes a subscription; it is never polled again.");
+        api.MapGet(PatchbayRoutes.SubscriptionEvents, ListEventsAsync).WithName("ListSubscriptionEvents")
             .WithSummary($"Recent deliveries (delivered, pending, failed attempts) and failed polls, newest first, at most {EventsLimit}.");
-        group.MapPost("/{id}/resume", ResumeAsync).WithName("ResumeSubscription")
+        api.MapPost(PatchbayRoutes.ResumeSubscription, ResumeAsync).WithName("ResumeSubscription")
             .WithSummary("Resumes a PAUSED subscription: failures reset, polled and retried on the next tick.");
-        return group;
+        return api;
     }
 
     public static async Task<Created<CreatedSubscription>> CreateAsync(HttpRequest request, ActionInvoker invoker, ConnectionStore connections, SubscriptionStore store,
@@ -47,6 +47,7 @@ public static partial class SubscriptionsApi
         bool deliverExisting = RequestBody.OptionalBool(body, "deliver_existing");
         JsonElement inputs = RequestBody.OptionalObject(body, "inputs");
         SubscriptionDestination destination = ReadDestination(body, options.Value.AllowPrivateNetworks);
+        PatchbayTelemetry.Describe(connector: connectorId, trigger: triggerName, connectionId: connectionId);
 
         Connector connector = invoker.GetConnector(connectorId);
         if (!connector.Manifest.PollingTriggers.TryGetValue(triggerName, out PollingTriggerDefinition? trigger))
@@ -102,6 +103,7 @@ public static partial class SubscriptionsApi
 
         CreatedSubscription created = await store.CreateAsync(
             new NewSubscription(connector.Id, triggerName, inputsJson, connectionId, entityId, destination, deliverExisting), cancellationToken);
+        PatchbayTelemetry.Describe(subscriptionId: created.Id);
         loggers.CreateLogger("Patchbay.Subscriptions").LogInformation(
             "Subscription {SubscriptionId} created for {Connector}.{Trigger}, entity {EntityId}, delivering to a {DestinationType}",
             created.Id, connector.Id, triggerName, entityId, destination.Type);

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Security.Cryptography;
 using System.Text;
 using Microsoft.Extensions.Options;
@@ -7,26 +8,19 @@ using Patchbay.Server.Polling;
 namespace Patchbay.Server.Hosting;
 
 /// <summary>
-/// What only the standalone host does: where Kestrel listens, the function-key check the Functions host would
-/// otherwise do, the request log scope, the OpenAPI document and the polling scheduler. Everything else is the platform's.
+/// What only the standalone host does: where Kestrel listens, the function-key check the Functions host does for the
+/// isolated worker (src/FunctionApp), the request's invocation id, log scope and span, the exception handler, the OpenAPI
+/// document and the polling scheduler. Everything else is the platform's.
 /// </summary>
 public static class StandaloneHosting
 {
     public const string InvocationIdHeader = "X-Azure-Functions-InvocationId";
     private const string DocsKeyCookie = "patchbay-docs-key";
 
-    /// <summary>Whether the Functions host started the app as a custom handler (it sets FUNCTIONS_CUSTOMHANDLER_PORT).</summary>
-    public static bool IsUnderFunctionsHost(IConfiguration configuration) => !string.IsNullOrEmpty(configuration[SettingNames.CustomHandlerPort]);
-
     public static WebApplicationBuilder AddPatchbayServer(this WebApplicationBuilder builder)
     {
         ConfigurationManager configuration = builder.Configuration;
-        if (configuration[SettingNames.CustomHandlerPort] is { Length: > 0 } port)
-        {
-            // The host talks to the handler on loopback only, on the port it chose.
-            builder.WebHost.UseUrls($"http://127.0.0.1:{port}");
-        }
-        else if (string.IsNullOrEmpty(configuration["urls"]) && string.IsNullOrEmpty(configuration["http_ports"]))
+        if (string.IsNullOrEmpty(configuration["urls"]) && string.IsNullOrEmpty(configuration["http_ports"]))
         {
             builder.WebHost.UseUrls("http://localhost:7071");
         }
@@ -43,6 +37,7 @@ public static class StandaloneHosting
 
         IServiceCollection services = builder.Services;
         services.AddPatchbayPlatform(configuration);
+        services.AddPatchbayTelemetry(configuration);
         services.AddOpenApi("v1", openApi => openApi.AddDocumentTransformer((document, _, _) =>
         {
             document.Info.Title = "Patchbay";
@@ -61,15 +56,12 @@ public static class StandaloneHosting
         app.Use(InvocationScopeAsync);
         app.UseExceptionHandler();
         app.UseStatusCodePages();
-        if (!IsUnderFunctionsHost(app.Configuration))
-        {
-            app.Use(RequireApiKeyAsync);
-        }
-
+        app.Use(RequireApiKeyAsync);
         return app;
     }
 
-    // Every log line of a request carries the host's invocation id (or one of ours when running standalone).
+    // Every log line and the span of a request carry its invocation id: the caller's X-Azure-Functions-InvocationId, or a new one.
+    // WebApplication routes before this middleware runs, so the span is named after the endpoint (ExecuteAction, as the function is).
     private static async Task InvocationScopeAsync(HttpContext context, RequestDelegate next)
     {
         string invocationId = context.Request.Headers[InvocationIdHeader].FirstOrDefault() is { Length: > 0 } fromHost
@@ -78,10 +70,21 @@ public static class StandaloneHosting
         context.Items[InvocationIds.ItemKey] = invocationId;
         context.Response.Headers[InvocationIds.ResponseHeader] = invocationId;
         ILogger logger = context.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger("Patchbay.Requests");
+        string name = context.GetEndpoint()?.Metadata.GetMetadata<IEndpointNameMetadata>()?.EndpointName ?? $"{context.Request.Method} {context.Request.Path}";
+        using Activity? activity = PatchbayTelemetry.StartInvocation(name, invocationId, isTimer: false);
+        PatchbayTelemetry.DescribeRoute(activity, context);
         using (logger.BeginScope(new LogScope(KeyValuePair.Create("InvocationId", (object?)invocationId))))
         {
             logger.LogInformation("{Method} {Path} started", context.Request.Method, context.Request.Path);
-            await next(context);
+            try
+            {
+                await next(context);
+            }
+            finally
+            {
+                PatchbayTelemetry.SetStatus(activity, context.Response.StatusCode);
+            }
+
             logger.LogInformation("{Method} {Path} answered {Status}", context.Request.Method, context.Request.Path, context.Response.StatusCode);
         }
     }
