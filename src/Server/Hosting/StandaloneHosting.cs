@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Security.Cryptography;
 using System.Text;
 using Microsoft.Extensions.Options;
+using OpenTelemetry.Trace;
 using Patchbay.Platform.Hosting;
 using Patchbay.Server.Polling;
 
@@ -37,7 +38,9 @@ public static class StandaloneHosting
 
         IServiceCollection services = builder.Services;
         services.AddPatchbayPlatform(configuration);
-        services.AddPatchbayTelemetry(configuration);
+        // Standalone, Kestrel receives the request: ASP.NET Core's request span is the parent of Patchbay's invocation span
+        // (under the Functions host, the host's and the worker's invocation spans are). Its url.query is redacted.
+        services.AddPatchbayTelemetry(configuration, telemetry => telemetry.WithTracing(tracing => tracing.AddAspNetCoreInstrumentation()));
         services.AddOpenApi("v1", openApi => openApi.AddDocumentTransformer((document, _, _) =>
         {
             document.Info.Title = "Patchbay";
@@ -68,7 +71,12 @@ public static class StandaloneHosting
             ? fromHost
             : Guid.NewGuid().ToString();
         context.Items[InvocationIds.ItemKey] = invocationId;
-        context.Response.Headers[InvocationIds.ResponseHeader] = invocationId;
+        // On starting, so a problem written after the exception handler cleared the response still carries it.
+        context.Response.OnStarting(() =>
+        {
+            context.Response.Headers[InvocationIds.ResponseHeader] = invocationId;
+            return Task.CompletedTask;
+        });
         ILogger logger = context.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger("Patchbay.Requests");
         string name = context.GetEndpoint()?.Metadata.GetMetadata<IEndpointNameMetadata>()?.EndpointName ?? $"{context.Request.Method} {context.Request.Path}";
         using Activity? activity = PatchbayTelemetry.StartInvocation(name, invocationId, isTimer: false);
