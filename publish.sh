@@ -1,19 +1,20 @@
 #!/usr/bin/env bash
-# Builds the folder the Azure Functions host runs, and a zip of it for deployment:
-#   artifacts/publish/app/   host.json, one folder per function (function.json), and the
-#                            self-contained linux-x64 executable Patchbay.Server (with its run bit)
+# Builds what a Linux Function App (Flex Consumption, .NET 10 isolated worker) runs, and a zip of it for deployment:
+#   artifacts/publish/app/   host.json, functions.metadata, worker.config.json, extensions.json (and .azurefunctions/),
+#                            the worker Patchbay.FunctionApp.dll with its dependencies and connectors
+#                            (framework-dependent: the plan provides .NET 10)
 #   artifacts/publish/patchbay.zip   the same, for `az functionapp deployment source config-zip`
-# Run `func start` inside artifacts/publish/app (copy local.settings.sample.json there as local.settings.json first).
+# To run the published folder with Core Tools: cd artifacts/publish/app, copy src/FunctionApp/local.settings.sample.json
+# there as local.settings.json, and `func start` (README "Run under the Functions host").
 set -euo pipefail
 cd "$(dirname "$0")"
 
 out=artifacts/publish/app
 rm -rf "$out" artifacts/publish/patchbay.zip
-dotnet publish src/Server/Patchbay.Server.csproj -c Release -r linux-x64 --self-contained true \
-  -p:PublishSingleFile=false -p:DebugType=none -o "$out" -nologo -v:q
-cp host.json "$out/"
-cp -R src/Server/functions/. "$out/"
-chmod +x "$out/Patchbay.Server"
-# zip keeps the Unix permissions, so the executable still runs after config-zip deployment.
+dotnet publish src/FunctionApp/Patchbay.FunctionApp.csproj -c Release -r linux-x64 --self-contained false \
+  -p:DebugType=none -o "$out" -nologo -v:q
+for file in host.json functions.metadata worker.config.json extensions.json Patchbay.FunctionApp.dll; do
+  [ -f "$out/$file" ] || { echo "publish.sh: $out has no $file; the Functions host could not run it" >&2; exit 1; }
+done
 (cd "$out" && zip -qr -X ../patchbay.zip .)
 echo "published $out and artifacts/publish/patchbay.zip"

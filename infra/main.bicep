@@ -1,5 +1,5 @@
-// Patchbay on Azure: one resource group holding the function app (a Linux custom handler on an
-// Elastic Premium plan) and what it needs. Deploy with:
+// Patchbay on Azure: one resource group holding the function app (the .NET 10 isolated worker on a
+// Flex Consumption plan) and what it needs. Deploy with:
 //   az deployment group create --resource-group <rg> --template-file infra/main.bicep \
 //     --parameters infra/main.bicepparam --parameters encryptionKey="$PATCHBAY_ENCRYPTION_KEY"
 // See infra/README.md for every module and parameter.
@@ -18,18 +18,18 @@ param tags object = {
   application: 'patchbay'
 }
 
-@description('Elastic Premium plan SKU.')
-@allowed([
-  'EP1'
-  'EP2'
-  'EP3'
-])
-param planSku string = 'EP1'
+@description('Most instances the app scales out to (Flex Consumption: 40-1000).')
+@minValue(40)
+@maxValue(1000)
+param maximumInstanceCount int = 100
 
-@description('Most instances the plan scales out to.')
-@minValue(1)
-@maxValue(100)
-param maximumElasticWorkerCount int = 20
+@description('Memory of each instance in MB (Flex Consumption: 512, 2048 or 4096).')
+@allowed([
+  512
+  2048
+  4096
+])
+param instanceMemoryMB int = 2048
 
 @description('Key Vault purge protection. Irreversible once on; leave off for throwaway environments.')
 param enableKeyVaultPurgeProtection bool = true
@@ -136,8 +136,6 @@ module plan 'modules/plan.bicep' = {
     name: names.plan
     location: location
     tags: tags
-    sku: planSku
-    maximumElasticWorkerCount: maximumElasticWorkerCount
   }
 }
 
@@ -153,6 +151,9 @@ module functionApp 'modules/functionapp.bicep' = {
     identityId: identity.outputs.id
     identityClientId: identity.outputs.clientId
     blobServiceUri: storage.outputs.blobServiceUri
+    deploymentContainerName: storage.outputs.deploymentContainerName
+    maximumInstanceCount: maximumInstanceCount
+    instanceMemoryMB: instanceMemoryMB
     queueServiceUri: storage.outputs.queueServiceUri
     tableServiceUri: storage.outputs.tableServiceUri
     appInsightsConnectionString: monitoring.outputs.appInsightsConnectionString

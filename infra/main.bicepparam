@@ -6,8 +6,8 @@
 using 'main.bicep'
 
 param namePrefix = 'patchbay'
-param planSku = 'EP1'
-param maximumElasticWorkerCount = 20
+param maximumInstanceCount = 100
+param instanceMemoryMB = 2048
 param enableKeyVaultPurgeProtection = true
 param tags = {
   application: 'patchbay'

@@ -1,7 +1,8 @@
-// The function app: a Linux custom handler (the self-contained Patchbay executable) on the
-// Elastic Premium plan, running as the user-assigned identity, with identity-based storage.
-// App settings are exactly the ones the app and the Functions host read; tests compare them
-// with local.settings.sample.json.
+// The function app: the .NET 10 isolated worker (src/FunctionApp, FUNCTIONS_WORKER_RUNTIME dotnet-isolated) on the
+// Flex Consumption plan, running as the user-assigned identity, with identity-based storage for the host, the app
+// and the deployment package. On Flex Consumption the runtime is functionAppConfig.runtime (the plan refuses the
+// FUNCTIONS_WORKER_RUNTIME and FUNCTIONS_EXTENSION_VERSION app settings). App settings are exactly the ones the app
+// reads; tests compare them with src/FunctionApp/local.settings.sample.json.
 
 @description('Function app name, globally unique (it becomes <name>.azurewebsites.net).')
 param name string
@@ -12,7 +13,7 @@ param location string
 @description('Tags applied to every resource.')
 param tags object
 
-@description('Resource id of the Elastic Premium plan.')
+@description('Resource id of the Flex Consumption plan.')
 param planId string
 
 @description('Resource id of the user-assigned identity the app runs as.')
@@ -23,6 +24,22 @@ param identityClientId string
 
 @description('Blob endpoint of the storage account, e.g. https://<account>.blob.core.windows.net/.')
 param blobServiceUri string
+
+@description('Blob container the deployment package is uploaded to and run from, read with the identity.')
+param deploymentContainerName string
+
+@description('Most instances the app scales out to.')
+@minValue(40)
+@maxValue(1000)
+param maximumInstanceCount int
+
+@description('Memory of each instance in MB.')
+@allowed([
+  512
+  2048
+  4096
+])
+param instanceMemoryMB int
 
 @description('Queue endpoint of the storage account.')
 param queueServiceUri string
@@ -70,18 +87,33 @@ resource site 'Microsoft.Web/sites@2024-04-01' = {
     httpsOnly: true
     clientCertEnabled: false
     keyVaultReferenceIdentity: identityId
+    functionAppConfig: {
+      runtime: {
+        name: 'dotnet-isolated'
+        version: '10.0'
+      }
+      deployment: {
+        storage: {
+          // publish.sh's zip goes here (az functionapp deployment source config-zip uploads it); no account key.
+          type: 'blobContainer'
+          value: '${blobServiceUri}${deploymentContainerName}'
+          authentication: {
+            type: 'UserAssignedIdentity'
+            userAssignedIdentityResourceId: identityId
+          }
+        }
+      }
+      scaleAndConcurrency: {
+        maximumInstanceCount: maximumInstanceCount
+        instanceMemoryMB: instanceMemoryMB
+      }
+    }
     siteConfig: {
-      // A custom handler is a plain executable: no language stack to pick.
-      linuxFxVersion: ''
       ftpsState: 'Disabled'
       minTlsVersion: '1.2'
       scmMinTlsVersion: '1.2'
       http20Enabled: true
-      use32BitWorkerProcess: false
-      minimumElasticInstanceCount: 1
       appSettings: [
-        { name: 'FUNCTIONS_EXTENSION_VERSION', value: '~4' }
-        { name: 'FUNCTIONS_WORKER_RUNTIME', value: 'custom' }
         // Identity-based host storage: no connection string, no account key.
         { name: 'AzureWebJobsStorage__credential', value: 'managedidentity' }
         { name: 'AzureWebJobsStorage__clientId', value: identityClientId }

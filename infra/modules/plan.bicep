@@ -1,4 +1,6 @@
-// Linux Elastic Premium plan: pre-warmed instances, VNet-ready, no cold start for the custom handler.
+// Flex Consumption plan (Linux, FC1): scales to zero and out per event, runs the .NET 10 isolated worker, and takes
+// identity-based storage for both AzureWebJobsStorage and the deployment package. Scale settings live on the app
+// (functionAppConfig.scaleAndConcurrency), not here. infra/README.md says why Flex Consumption over Premium.
 
 @description('App Service plan name.')
 param name string
@@ -9,31 +11,17 @@ param location string
 @description('Tags applied to every resource.')
 param tags object
 
-@description('Elastic Premium SKU.')
-@allowed([
-  'EP1'
-  'EP2'
-  'EP3'
-])
-param sku string
-
-@description('Most instances the plan scales out to.')
-@minValue(1)
-@maxValue(100)
-param maximumElasticWorkerCount int = 20
-
 resource plan 'Microsoft.Web/serverfarms@2024-04-01' = {
   name: name
   location: location
   tags: tags
-  kind: 'elastic'
+  kind: 'functionapp'
   sku: {
-    tier: 'ElasticPremium'
-    name: sku
+    tier: 'FlexConsumption'
+    name: 'FC1'
   }
   properties: {
     reserved: true // Linux
-    maximumElasticWorkerCount: maximumElasticWorkerCount
   }
 }
 

@@ -16,7 +16,7 @@ param tags object
 @description('Name of the user-assigned identity the function app runs as; gets data-plane roles on this account only.')
 param identityName string
 
-@description('Blob container that can hold the deployment package (run-from-package with identity).')
+@description('Blob container the Flex Consumption app runs its deployment package from, read with the identity.')
 param deploymentContainerName string = 'deployments'
 
 // Built-in role definition ids: https://learn.microsoft.com/azure/role-based-access-control/built-in-roles

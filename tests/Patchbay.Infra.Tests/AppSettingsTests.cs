@@ -6,27 +6,30 @@ namespace Patchbay.Infra.Tests;
 [Collection(InfraCollection.Name)]
 public class AppSettingsTests(CompiledInfra infra)
 {
-    /// <summary>The setting names in local.settings.sample.json's "Values".</summary>
+    private const string LocalSample = "src/FunctionApp/local.settings.sample.json";
+
+    /// <summary>The setting names in the worker's local.settings.sample.json "Values".</summary>
     public static IReadOnlySet<string> LocalSettingNames()
     {
-        using var sample = JsonDocument.Parse(File.ReadAllText(BicepCli.RepoPath("local.settings.sample.json")));
+        using var sample = JsonDocument.Parse(File.ReadAllText(BicepCli.RepoPath(LocalSample)));
         return sample.RootElement.GetProperty("Values").EnumerateObject().Select(value => value.Name).ToHashSet(StringComparer.Ordinal);
     }
 
     [Fact]
-    public void AppSettingNames_AreExactlyWhatTheAppAndTheHostRead()
+    public void AppSettingNames_AreExactlyWhatTheAppReads()
     {
         // SettingNames is the app's own list (Patchbay.Platform.Hosting); a test there ties it to what the code binds.
-        var expected = SettingNames.Azure.Concat(SettingNames.HostOnly).Order(StringComparer.Ordinal);
+        // No FUNCTIONS_WORKER_RUNTIME or FUNCTIONS_EXTENSION_VERSION: Flex Consumption refuses them (functionAppConfig.runtime instead).
+        var expected = SettingNames.Azure.Order(StringComparer.Ordinal);
 
         Assert.Equal(expected, infra.Template.AppSettingNames().Order(StringComparer.Ordinal));
     }
 
     [Fact]
-    public void LocalSample_HasEverySettingTheAppReadsLocally()
+    public void LocalSample_HasEverySettingTheWorkerReadsLocally()
     {
-        var identityOnly = new[] { SettingNames.StorageCredential, SettingNames.StorageClientId, SettingNames.StorageTableServiceUri, SettingNames.StorageQueueServiceUri, SettingNames.StorageBlobServiceUri };
-        var expected = SettingNames.Azure.Except(identityOnly).Concat(SettingNames.LocalOnly).Append("FUNCTIONS_WORKER_RUNTIME").Order(StringComparer.Ordinal);
+        // Not the standalone-only Patchbay__ApiKeys: under func start the host checks function keys (with --enableAuth).
+        var expected = SettingNames.Azure.Except(SettingNames.AzureOnly).Concat(SettingNames.LocalOnly).Append(SettingNames.WorkerRuntime).Order(StringComparer.Ordinal);
 
         Assert.Equal(expected, LocalSettingNames().Order(StringComparer.Ordinal));
     }
@@ -81,13 +84,13 @@ public class AppSettingsTests(CompiledInfra infra)
     }
 
     [Fact]
-    public void LocalSample_IsACustomHandlerOnAzurite_WithADevOnlyKeyInTheDocumentedFormat()
+    public void LocalSample_IsTheIsolatedWorkerOnAzurite_WithADevOnlyKeyInTheDocumentedFormat()
     {
-        using var sample = JsonDocument.Parse(File.ReadAllText(BicepCli.RepoPath("local.settings.sample.json")));
+        using var sample = JsonDocument.Parse(File.ReadAllText(BicepCli.RepoPath(LocalSample)));
         var values = sample.RootElement.GetProperty("Values");
 
         Assert.False(sample.RootElement.GetProperty("IsEncrypted").GetBoolean());
-        Assert.Equal("custom", values.GetProperty("FUNCTIONS_WORKER_RUNTIME").GetString());
+        Assert.Equal("dotnet-isolated", values.GetProperty("FUNCTIONS_WORKER_RUNTIME").GetString());
         Assert.Equal("UseDevelopmentStorage=true", values.GetProperty("AzureWebJobsStorage").GetString());
         var key = values.GetProperty("Patchbay__EncryptionKeys").GetString()!.Split(':');
         Assert.Equal("devonly", key[0]);

@@ -24,7 +24,7 @@ public class BicepBuildTests(CompiledInfra infra)
         Assert.True(result.IsClean, $"bicep build-params printed:\n{result.Output}");
         using var parameters = JsonDocument.Parse(await File.ReadAllTextAsync(output.Path));
         var values = parameters.RootElement.GetProperty("parameters");
-        Assert.Equal("EP1", values.GetProperty("planSku").GetProperty("value").GetString());
+        Assert.Equal(100, values.GetProperty("maximumInstanceCount").GetProperty("value").GetInt32());
         Assert.Equal("patchbay", values.GetProperty("namePrefix").GetProperty("value").GetString());
     }
 

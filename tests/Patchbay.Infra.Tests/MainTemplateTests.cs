@@ -83,7 +83,7 @@ public partial class MainTemplateTests(CompiledInfra infra)
     }
 
     [Fact]
-    public void FunctionApp_IsALinuxCustomHandlerReachableOnlyOverHttpsWithNoBasicAuthPublishing()
+    public void FunctionApp_IsTheDotnet10IsolatedWorkerOnLinux_ReachableOnlyOverHttpsWithNoBasicAuthPublishing()
     {
         var (_, site) = Template.FunctionApp;
         var properties = site.GetProperty("properties");
@@ -95,8 +95,11 @@ public partial class MainTemplateTests(CompiledInfra infra)
         Assert.True(properties.GetProperty("httpsOnly").GetBoolean());
         Assert.Equal("Disabled", siteConfig.GetProperty("ftpsState").GetString());
         Assert.Equal("1.2", siteConfig.GetProperty("minTlsVersion").GetString());
-        Assert.Equal("custom", settings["FUNCTIONS_WORKER_RUNTIME"]);
-        Assert.Equal("~4", settings["FUNCTIONS_EXTENSION_VERSION"]);
+        var runtime = properties.GetProperty("functionAppConfig").GetProperty("runtime");
+        Assert.Equal("dotnet-isolated", runtime.GetProperty("name").GetString());
+        Assert.Equal("10.0", runtime.GetProperty("version").GetString());
+        Assert.DoesNotContain("FUNCTIONS_WORKER_RUNTIME", settings.Keys);
+        Assert.DoesNotContain("FUNCTIONS_EXTENSION_VERSION", settings.Keys);
         Assert.Equal("managedidentity", settings["AzureWebJobsStorage__credential"]);
 
         var policies = Template.ResourcesOfType("Microsoft.Web/sites/basicPublishingCredentialsPolicies")
@@ -123,17 +126,38 @@ public partial class MainTemplateTests(CompiledInfra infra)
     }
 
     [Fact]
-    public void Plan_IsLinuxElasticPremium_EP1ByDefault_EP1ToEP3Allowed()
+    public void Plan_IsLinuxFlexConsumption_AndTheAppScalesWithinTheParameters()
     {
-        var (module, plan) = Template.OnlyResourceOfType("Microsoft.Web/serverfarms");
-        Assert.Equal("ElasticPremium", plan.GetProperty("sku").GetProperty("tier").GetString());
+        var (_, plan) = Template.OnlyResourceOfType("Microsoft.Web/serverfarms");
+        Assert.Equal("FlexConsumption", plan.GetProperty("sku").GetProperty("tier").GetString());
+        Assert.Equal("FC1", plan.GetProperty("sku").GetProperty("name").GetString());
         Assert.True(plan.GetProperty("properties").GetProperty("reserved").GetBoolean());
-        Assert.Equal("[parameters('sku')]", plan.GetProperty("sku").GetProperty("name").GetString());
-        Assert.Equal("[parameters('planSku')]", module.PassedParameter("sku"));
 
-        var planSku = Template.Root.GetProperty("parameters").GetProperty("planSku");
-        Assert.Equal("EP1", planSku.GetProperty("defaultValue").GetString());
-        Assert.Equal(["EP1", "EP2", "EP3"], planSku.GetProperty("allowedValues").EnumerateArray().Select(value => value.GetString()));
+        var (module, site) = Template.FunctionApp;
+        var scale = site.GetProperty("properties").GetProperty("functionAppConfig").GetProperty("scaleAndConcurrency");
+        Assert.Equal("[parameters('maximumInstanceCount')]", Template.Resolve(module, scale.GetProperty("maximumInstanceCount").GetString()!).Expression);
+        Assert.Equal("[parameters('instanceMemoryMB')]", Template.Resolve(module, scale.GetProperty("instanceMemoryMB").GetString()!).Expression);
+        var parameters = Template.Root.GetProperty("parameters");
+        Assert.Equal(100, parameters.GetProperty("maximumInstanceCount").GetProperty("defaultValue").GetInt32());
+        Assert.Equal(2048, parameters.GetProperty("instanceMemoryMB").GetProperty("defaultValue").GetInt32());
+        Assert.Equal([512, 2048, 4096], parameters.GetProperty("instanceMemoryMB").GetProperty("allowedValues").EnumerateArray().Select(value => value.GetInt32()));
+    }
+
+    [Fact]
+    public void DeploymentPackage_IsReadFromTheDeploymentContainer_WithTheAppsIdentity_NoAccountKey()
+    {
+        var (module, site) = Template.FunctionApp;
+        var storage = site.GetProperty("properties").GetProperty("functionAppConfig").GetProperty("deployment").GetProperty("storage");
+
+        Assert.Equal("blobContainer", storage.GetProperty("type").GetString());
+        var authentication = storage.GetProperty("authentication");
+        Assert.Equal("UserAssignedIdentity", authentication.GetProperty("type").GetString());
+        Assert.Equal(Template.Module("identity").Output("id"), Template.Resolve(module, authentication.GetProperty("userAssignedIdentityResourceId").GetString()!).Expression);
+        Assert.False(authentication.TryGetProperty("storageAccountConnectionStringName", out _));
+        string value = storage.GetProperty("value").GetString()!;
+        Assert.Equal("[format('{0}{1}', parameters('blobServiceUri'), parameters('deploymentContainerName'))]", value);
+        Assert.Equal("storage", Template.Resolve(module, "[parameters('deploymentContainerName')]").Module?.Name);
+        Assert.EndsWith(".primaryEndpoints.blob]", Template.Resolve(module, "[parameters('blobServiceUri')]").Expression, StringComparison.Ordinal);
     }
 
     [Fact]

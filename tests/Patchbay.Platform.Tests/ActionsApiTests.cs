@@ -168,6 +168,17 @@ public class ActionsApiTests(PatchbayApp app)
     }
 
     [Fact]
+    public async Task ProblemAnswer_CarriesTheInvocationIdHeader_SameAsInTheBody()
+    {
+        // The exception handler clears the response before writing the problem; the header must survive it.
+        HttpResponseMessage response = await _client.PostAsync("/api/connectors/upstream-test/actions/no_such_action", Http.Json(new { inputs = new { } }));
+
+        JsonElement problem = await response.ProblemAsync(404);
+        string invocationId = problem.GetProperty("invocation_id").GetString()!;
+        Assert.Equal(invocationId, response.Headers.GetValues("X-Patchbay-Invocation-Id").Single());
+    }
+
+    [Fact]
     public async Task ClientThatDisconnects_CancelsTheHandler()
     {
         // The upstream call may take 20 s; only the client's disconnect can end it within the wait below.

@@ -37,13 +37,6 @@ public class CatalogApiTests(PatchbayApp app)
     }
 
     [Fact]
-    public async Task PollingTick_NeedsAKeyStandalone()
-    {
-        using HttpClient anonymous = app.CreateAnonymousClient();
-        await (await anonymous.PostAsync("/PollingTick", Http.Json(new { }))).ProblemAsync(401);
-    }
-
-    [Fact]
     public async Task Connectors_ListsEveryConnectorWithItsActions()
     {
         JsonElement list = await (await app.Client.GetAsync("/api/connectors")).ReadJsonAsync();

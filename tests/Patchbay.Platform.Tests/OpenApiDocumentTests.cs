@@ -33,7 +33,6 @@ public class OpenApiDocumentTests(PatchbayApp app)
         { "GET", "/api/subscriptions/{id}/events", null, [], [404, 503] },
         { "POST", "/api/subscriptions/{id}/resume", null, [], [404, 503] },
         { "POST", "/api/subscriptions/{id}/poll", null, [], [404, 409, 503] },
-        { "POST", "/PollingTick", "TimerInvocationRequest", ["Data", "Metadata"], [] },
     };
 
     [Fact]

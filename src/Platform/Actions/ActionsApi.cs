@@ -14,17 +14,17 @@ public static class ActionsApi
 
     public static RouteGroupBuilder MapActions(this IEndpointRouteBuilder routes)
     {
-        RouteGroupBuilder group = routes.MapGroup("/api/connectors/{connector}").WithTags("Actions");
-        group.MapPost("/actions/{action}", ExecuteActionAsync).WithName("ExecuteAction")
+        RouteGroupBuilder api = routes.MapGroup("/" + PatchbayRoutes.Prefix).WithTags("Actions");
+        api.MapPost(PatchbayRoutes.ExecuteAction, ExecuteActionAsync).WithName("ExecuteAction")
             .WithSummary("Runs an action with inline auth or a connection_id; answers the IntegrationResult.")
             .WithJsonBody<ExecuteActionRequest>().Produces<IntegrationResponse>().WithPatchbayProblems(400, 404, 409, 413, 415, 429, 502, 503, 504);
-        group.MapPost("/connected-account", GetConnectedAccountAsync).WithName("GetConnectedAccount")
+        api.MapPost(PatchbayRoutes.ConnectedAccount, GetConnectedAccountAsync).WithName("GetConnectedAccount")
             .WithSummary("Describes the account behind the given auth or connection.")
             .WithJsonBody<ConnectedAccountRequest>().Produces<IntegrationResponse>().WithPatchbayProblems(400, 404, 409, 413, 415, 429, 502, 503, 504);
-        group.MapPost("/triggers/{trigger}/poll", PollAsync).WithName("PollTrigger")
+        api.MapPost(PatchbayRoutes.PollTrigger, PollAsync).WithName("PollTrigger")
             .WithSummary("Polls a trigger once, with last_poll_ts; answers the records.")
             .WithJsonBody<PollTriggerRequest>().WithPatchbayProblems(400, 404, 409, 413, 415, 429, 502, 503, 504);
-        return group;
+        return api;
     }
 
     public static async Task<ContentHttpResult> ExecuteActionAsync(string connector, string action, HttpRequest request, ActionInvoker invoker, ILoggerFactory loggers, CancellationToken cancellationToken)
@@ -32,6 +32,7 @@ public static class ActionsApi
         JsonElement body = await RequestBody.ReadObjectAsync(request, ActionFields, cancellationToken);
         Connector target = invoker.GetConnector(connector);
         string? connectionId = RequestBody.OptionalString(body, "connection_id");
+        PatchbayTelemetry.Describe(connectionId: connectionId);
         ILogger logger = loggers.CreateLogger("Patchbay.Actions");
         using IDisposable? scope = logger.BeginScope(new LogScope(
             KeyValuePair.Create("Connector", (object?)connector), KeyValuePair.Create("Action", (object?)action), KeyValuePair.Create("ConnectionId", (object?)connectionId)));
@@ -45,7 +46,9 @@ public static class ActionsApi
     {
         JsonElement body = await RequestBody.ReadObjectAsync(request, AccountFields, cancellationToken);
         Connector target = invoker.GetConnector(connector);
-        ConnectorAuth auth = await invoker.ResolveAuthAsync(target, RequestBody.OptionalObject(body, "auth"), RequestBody.OptionalString(body, "connection_id"), cancellationToken);
+        string? connectionId = RequestBody.OptionalString(body, "connection_id");
+        PatchbayTelemetry.Describe(connectionId: connectionId);
+        ConnectorAuth auth = await invoker.ResolveAuthAsync(target, RequestBody.OptionalObject(body, "auth"), connectionId, cancellationToken);
         IntegrationResult result = await target.GetConnectedAccountAsync(invoker.CreateContext(target, auth), cancellationToken);
         return TypedResults.Content(result.ToJson(), "application/json", statusCode: 200);
     }
@@ -55,7 +58,9 @@ public static class ActionsApi
         JsonElement body = await RequestBody.ReadObjectAsync(request, PollFields, cancellationToken);
         Connector target = invoker.GetConnector(connector);
         DateTimeOffset? lastPollTs = RequestBody.OptionalTimestamp(body, "last_poll_ts");
-        ConnectorAuth auth = await invoker.ResolveAuthAsync(target, RequestBody.OptionalObject(body, "auth"), RequestBody.OptionalString(body, "connection_id"), cancellationToken);
+        string? connectionId = RequestBody.OptionalString(body, "connection_id");
+        PatchbayTelemetry.Describe(connectionId: connectionId);
+        ConnectorAuth auth = await invoker.ResolveAuthAsync(target, RequestBody.OptionalObject(body, "auth"), connectionId, cancellationToken);
         DateTimeOffset polledAt = time.GetUtcNow();
         IReadOnlyList<PollRecord> records = await target.ExecutePollingTriggerAsync(trigger, RequestBody.OptionalObject(body, "inputs"), lastPollTs, invoker.CreateContext(target, auth), cancellationToken);
         return TypedResults.Ok(new PollResponse(records, polledAt));

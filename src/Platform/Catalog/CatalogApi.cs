@@ -12,12 +12,12 @@ public static class CatalogApi
 {
     public static RouteGroupBuilder MapCatalog(this IEndpointRouteBuilder routes)
     {
-        RouteGroupBuilder group = routes.MapGroup("/api").WithTags("Catalog");
-        group.MapGet("/connectors", ListConnectors).WithName("ListConnectors")
+        RouteGroupBuilder group = routes.MapGroup("/" + PatchbayRoutes.Prefix).WithTags("Catalog");
+        group.MapGet(PatchbayRoutes.Connectors, ListConnectors).WithName("ListConnectors")
             .WithSummary("Every connector: id, names, version, auth type, actions and triggers.").WithPatchbayProblems();
-        group.MapGet("/connectors/{connector}", GetConnector).WithName("GetConnector")
+        group.MapGet(PatchbayRoutes.Connector, GetConnector).WithName("GetConnector")
             .WithSummary("One connector's manifest: schemas, defaults, and the auth fields a client renders as a form.").WithPatchbayProblems(404);
-        group.MapGet("/tools", ListTools).WithName("ListTools")
+        group.MapGet(PatchbayRoutes.Tools, ListTools).WithName("ListTools")
             .WithSummary("Actions as tool definitions for OpenAI, Anthropic or MCP, filtered by connectors and tags.").WithPatchbayProblems(400, 404);
         return group;
     }

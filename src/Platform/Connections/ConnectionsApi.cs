@@ -15,17 +15,17 @@ public static class ConnectionsApi
 
     public static RouteGroupBuilder MapConnections(this IEndpointRouteBuilder routes)
     {
-        RouteGroupBuilder group = routes.MapGroup("/api/connections").WithTags("Connections");
-        group.MapPost("/", CreateAsync).WithName("CreateConnection")
+        RouteGroupBuilder api = routes.MapGroup("/" + PatchbayRoutes.Prefix).WithTags("Connections");
+        api.MapPost(PatchbayRoutes.Connections, CreateAsync).WithName("CreateConnection")
             .WithSummary("Stores credentials for an entity, encrypted; ACTIVE when they check out, FAILED with the reason when not.")
             .WithJsonBody<CreateConnectionRequest>().WithPatchbayProblems(400, 404, 413, 415, 503);
-        group.MapGet("/", ListAsync).WithName("ListConnections")
+        api.MapGet(PatchbayRoutes.Connections, ListAsync).WithName("ListConnections")
             .WithSummary($"Connections of one entity_id, or of all without it: the newest {ListAnswers.Limit}, newest first (X-Total-Count: how many matched); never secrets.").WithPatchbayProblems(400, 503);
-        group.MapGet("/{id}", GetAsync).WithName("GetConnection").WithSummary("One connection; never secrets.").WithPatchbayProblems(404, 503);
-        group.MapPost("/{id}/check", CheckAsync).WithName("CheckConnection")
+        api.MapGet(PatchbayRoutes.Connection, GetAsync).WithName("GetConnection").WithSummary("One connection; never secrets.").WithPatchbayProblems(404, 503);
+        api.MapPost(PatchbayRoutes.CheckConnection, CheckAsync).WithName("CheckConnection")
             .WithSummary("Runs the connected-account check again and records the outcome: ACTIVE, or FAILED with the reason.").WithPatchbayProblems(404, 409, 503);
-        group.MapDelete("/{id}", DeleteAsync).WithName("DeleteConnection").WithSummary("Deletes a connection and its credentials.").WithPatchbayProblems(404, 503);
-        return group;
+        api.MapDelete(PatchbayRoutes.Connection, DeleteAsync).WithName("DeleteConnection").WithSummary("Deletes a connection and its credentials.").WithPatchbayProblems(404, 503);
+        return api;
     }
 
     public static async Task<Created<Connection>> CreateAsync(HttpRequest request, ActionInvoker invoker, ConnectionStore store, ILoggerFactory loggers, CancellationToken cancellationToken)
@@ -34,6 +34,7 @@ public static class ConnectionsApi
         string connectorId = RequestBody.RequiredString(body, "connector");
         string entityId = RequestBody.CheckEntityId(RequestBody.OptionalString(body, "entity_id") ?? Connection.DefaultEntityId);
         JsonElement credentials = RequestBody.OptionalObject(body, "credentials");
+        PatchbayTelemetry.Describe(connector: connectorId);
         Connector connector = invoker.GetConnector(connectorId);
         if (!connector.Manifest.Auth.IsRequired)
         {
@@ -67,6 +68,7 @@ public static class ConnectionsApi
         AccountCheck check = await CheckAccountAsync(id, connector, auth, invoker, logger, cancellationToken);
         Connection connection = await store.CreateAsync(
             new NewConnection(id, connector.Id, connector.Manifest.Auth.Type, entityId, auth, check.Status, check.Reason, check.Account), cancellationToken);
+        PatchbayTelemetry.Describe(connectionId: connection.Id);
         logger.LogInformation("Connection {ConnectionId} created for {Connector} with status {Status}", connection.Id, connector.Id, connection.Status);
         return TypedResults.Created($"/api/connections/{connection.Id}", connection);
     }

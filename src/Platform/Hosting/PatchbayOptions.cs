@@ -86,21 +86,27 @@ public static class SettingNames
     public const string MaxRequestBytes = "Patchbay__MaxRequestBytes";
     public const string MaxConsecutiveFailures = "Patchbay__MaxConsecutiveFailures";
     public const string StorageTimeoutSeconds = "Patchbay__StorageTimeoutSeconds";
-    public const string CustomHandlerPort = "FUNCTIONS_CUSTOMHANDLER_PORT";
     public const string AppInsightsConnectionString = "APPLICATIONINSIGHTS_CONNECTION_STRING";
 
-    /// <summary>Settings only meaningful on a developer machine (standalone key check, private networks, a connection string).</summary>
-    public static IReadOnlyList<string> LocalOnly { get; } = [Storage, ApiKeys, AllowPrivateNetworks];
+    /// <summary>What Core Tools (<c>func start</c>) needs in local.settings.json; in Azure the Flex Consumption plan takes it from <c>functionAppConfig.runtime</c>.</summary>
+    public const string WorkerRuntime = "FUNCTIONS_WORKER_RUNTIME";
 
-    /// <summary>Settings the app reads in Azure (identity-based storage, no connection string).</summary>
+    /// <summary>Settings only meaningful on a developer machine (a connection string such as Azurite's, private networks).</summary>
+    public static IReadOnlyList<string> LocalOnly { get; } = [Storage, AllowPrivateNetworks];
+
+    /// <summary>Settings only the standalone host reads (its own key check; under the Functions host the host checks function keys).</summary>
+    public static IReadOnlyList<string> StandaloneOnly { get; } = [ApiKeys];
+
+    /// <summary>Settings the app reads in Azure (identity-based storage, no connection string); exactly the function app's app settings.</summary>
     public static IReadOnlyList<string> Azure { get; } =
     [
         StorageCredential, StorageClientId, StorageTableServiceUri, StorageQueueServiceUri, StorageBlobServiceUri,
-        PollingSchedule, EncryptionKeys, PollingConcurrency, MaxRequestBytes, MaxConsecutiveFailures, StorageTimeoutSeconds, OutboundProxy,
+        PollingSchedule, EncryptionKeys, PollingConcurrency, MaxRequestBytes, MaxConsecutiveFailures, StorageTimeoutSeconds, OutboundProxy, AppInsightsConnectionString,
     ];
 
-    /// <summary>Settings the Functions host reads, not the app (the app's stdout logs reach Application Insights through the host).</summary>
-    public static IReadOnlyList<string> HostOnly { get; } = ["FUNCTIONS_WORKER_RUNTIME", "FUNCTIONS_EXTENSION_VERSION", AppInsightsConnectionString];
+    /// <summary>Settings only Azure has: the identity-based storage connection and Application Insights (unset locally: no telemetry export).</summary>
+    public static IReadOnlyList<string> AzureOnly { get; } =
+        [StorageCredential, StorageClientId, StorageTableServiceUri, StorageQueueServiceUri, StorageBlobServiceUri, AppInsightsConnectionString];
 
     public const string DefaultPollingSchedule = "0 */1 * * * *";
 }

@@ -167,6 +167,7 @@ public sealed class Poller
         var run = new Run(state, claimed, state.DueKey is { } current ? pickedKeys.Append(current) : pickedKeys, now, asOf, grid ?? now, pollNow, report);
         using IDisposable? scope = _logger.BeginScope(new LogScope(
             KeyValuePair.Create("SubscriptionId", (object?)id), KeyValuePair.Create("Connector", (object?)state.Connector), KeyValuePair.Create("Trigger", (object?)state.Trigger)));
+        using Activity? activity = PatchbayTelemetry.StartPoll(id, state.Connector, state.Trigger);
         try
         {
             await PollAndDeliverAsync(run, cancellationToken);

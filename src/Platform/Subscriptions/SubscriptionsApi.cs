@@ -25,22 +25,22 @@ public static partial class SubscriptionsApi
 
     public static RouteGroupBuilder MapSubscriptions(this IEndpointRouteBuilder routes)
     {
-        RouteGroupBuilder group = routes.MapGroup("/api/subscriptions").WithTags("Subscriptions");
-        group.MapPost("/", CreateAsync).WithName("CreateSubscription")
+        RouteGroupBuilder api = routes.MapGroup("/" + PatchbayRoutes.Prefix).WithTags("Subscriptions");
+        api.MapPost(PatchbayRoutes.Subscriptions, CreateAsync).WithName("CreateSubscription")
             .WithSummary("Subscribes a webhook or queue to a polling trigger; answers the subscription and, this once, its signing_secret.")
             .WithJsonBody<CreateSubscriptionRequest>().WithPatchbayProblems(400, 404, 409, 413, 415, 503);
-        group.MapGet("/", ListAsync).WithName("ListSubscriptions")
+        api.MapGet(PatchbayRoutes.Subscriptions, ListAsync).WithName("ListSubscriptions")
             .WithSummary($"Subscriptions of one entity_id, or of all without it: the newest {ListAnswers.Limit}, newest first (X-Total-Count: how many matched).").WithPatchbayProblems(400, 503);
-        group.MapGet("/{id}", GetAsync).WithName("GetSubscription").WithSummary("One subscription's settings and poll state; never its secret.").WithPatchbayProblems(404, 503);
-        group.MapDelete("/{id}", DeleteAsync).WithName("DeleteSubscription").WithSummary("Deletes a subscription; it is never polled again.").WithPatchbayProblems(404, 503);
-        group.MapGet("/{id}/events", ListEventsAsync).WithName("ListSubscriptionEvents")
+        api.MapGet(PatchbayRoutes.Subscription, GetAsync).WithName("GetSubscription").WithSummary("One subscription's settings and poll state; never its secret.").WithPatchbayProblems(404, 503);
+        api.MapDelete(PatchbayRoutes.Subscription, DeleteAsync).WithName("DeleteSubscription").WithSummary("Deletes a subscription; it is never polled again.").WithPatchbayProblems(404, 503);
+        api.MapGet(PatchbayRoutes.SubscriptionEvents, ListEventsAsync).WithName("ListSubscriptionEvents")
             .WithSummary($"Recent deliveries (delivered, pending, failed attempts) and failed polls, newest first, at most {EventsLimit}.").WithPatchbayProblems(404, 503);
-        group.MapPost("/{id}/resume", ResumeAsync).WithName("ResumeSubscription")
+        api.MapPost(PatchbayRoutes.ResumeSubscription, ResumeAsync).WithName("ResumeSubscription")
             .WithSummary("Resumes a PAUSED subscription: failures reset, polled and retried on the next tick.").WithPatchbayProblems(404, 503);
-        group.MapPost("/{id}/poll", PollAsync).WithName("PollSubscription")
+        api.MapPost(PatchbayRoutes.PollSubscription, PollAsync).WithName("PollSubscription")
             .WithSummary("Polls the subscription now, due or not, as a tick would (claim, outbox, deliveries, state); 409 while a tick holds it or it is PAUSED.")
             .WithPatchbayProblems(404, 409, 503);
-        return group;
+        return api;
     }
 
     public static async Task<Created<CreatedSubscription>> CreateAsync(HttpRequest request, ActionInvoker invoker, ConnectionStore connections, SubscriptionStore store,
@@ -54,6 +54,7 @@ public static partial class SubscriptionsApi
         bool deliverExisting = RequestBody.OptionalBool(body, "deliver_existing");
         JsonElement inputs = RequestBody.OptionalObject(body, "inputs");
         SubscriptionDestination destination = ReadDestination(body, options.Value.AllowPrivateNetworks);
+        PatchbayTelemetry.Describe(connector: connectorId, trigger: triggerName, connectionId: connectionId);
 
         Connector connector = invoker.GetConnector(connectorId);
         if (!connector.Manifest.PollingTriggers.TryGetValue(triggerName, out PollingTriggerDefinition? trigger))
@@ -111,6 +112,7 @@ public static partial class SubscriptionsApi
         string entityId = requestedEntityId ?? Connection.DefaultEntityId;
         CreatedSubscription created = await store.CreateAsync(
             new NewSubscription(connector.Id, triggerName, inputsJson, connectionId, entityId, destination, deliverExisting), cancellationToken);
+        PatchbayTelemetry.Describe(subscriptionId: created.Id);
         loggers.CreateLogger("Patchbay.Subscriptions").LogInformation(
             "Subscription {SubscriptionId} created for {Connector}.{Trigger}, entity {EntityId}, delivering to a {DestinationType}",
             created.Id, connector.Id, triggerName, entityId, destination.Type);

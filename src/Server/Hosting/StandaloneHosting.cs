@@ -1,8 +1,10 @@
+using System.Diagnostics;
 using System.Security.Cryptography;
 using System.Text;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Options;
+using OpenTelemetry.Trace;
 using Patchbay.Platform.Hosting;
 using Patchbay.Server.Polling;
 using Scalar.AspNetCore;
@@ -10,8 +12,9 @@ using Scalar.AspNetCore;
 namespace Patchbay.Server.Hosting;
 
 /// <summary>
-/// What only the standalone host does: where Kestrel listens, the function-key check the Functions host would
-/// otherwise do, the request log scope, the OpenAPI document and the polling scheduler. Everything else is the platform's.
+/// What only the standalone host does: where Kestrel listens, the function-key check the Functions host does for the
+/// isolated worker (src/FunctionApp), the request's invocation id, log scope and span, the exception handler, the OpenAPI
+/// document and the polling scheduler. Everything else is the platform's.
 /// </summary>
 public static class StandaloneHosting
 {
@@ -30,18 +33,10 @@ public static class StandaloneHosting
     // putting it in another URL. Honoured on those paths only: it is never an API key for the rest of /api.
     private const string DocsKeyCookie = "patchbay-docs-key";
 
-    /// <summary>Whether the Functions host started the app as a custom handler (it sets FUNCTIONS_CUSTOMHANDLER_PORT).</summary>
-    public static bool IsUnderFunctionsHost(IConfiguration configuration) => !string.IsNullOrEmpty(configuration[SettingNames.CustomHandlerPort]);
-
     public static WebApplicationBuilder AddPatchbayServer(this WebApplicationBuilder builder)
     {
         ConfigurationManager configuration = builder.Configuration;
-        if (configuration[SettingNames.CustomHandlerPort] is { Length: > 0 } port)
-        {
-            // The host talks to the handler on loopback only, on the port it chose.
-            builder.WebHost.UseUrls($"http://127.0.0.1:{port}");
-        }
-        else if (string.IsNullOrEmpty(configuration["urls"]) && string.IsNullOrEmpty(configuration["http_ports"]))
+        if (string.IsNullOrEmpty(configuration["urls"]) && string.IsNullOrEmpty(configuration["http_ports"]))
         {
             builder.WebHost.UseUrls("http://localhost:7071");
         }
@@ -64,6 +59,9 @@ public static class StandaloneHosting
 
         IServiceCollection services = builder.Services;
         services.AddPatchbayPlatform(configuration);
+        // Standalone, Kestrel receives the request: ASP.NET Core's request span is the parent of Patchbay's invocation span
+        // (under the Functions host, the host's and the worker's invocation spans are). Its url.query is redacted.
+        services.AddPatchbayTelemetry(configuration, telemetry => telemetry.WithTracing(tracing => tracing.AddAspNetCoreInstrumentation()));
         // Bodies are read by RequestBody, never bound; strict numbers keep the document's integers integers (not "integer or string").
         services.ConfigureHttpJsonOptions(json => json.SerializerOptions.NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.Strict);
         services.AddPatchbayOpenApi();
@@ -77,17 +75,14 @@ public static class StandaloneHosting
         app.Services.ValidatePatchbayPlatform();
 
         app.Use(RefusedRequestProblems.Track);
+        app.Use(ServeReferencePageInPlaceAsync);
+        // After the path rewrite above, so /api/docs routes to the page itself; before the invocation scope, so the
+        // request's span is named after its endpoint (ExecuteAction, as the function is) and carries its route values.
+        app.UseRouting();
         app.Use(InvocationScopeAsync);
         app.UseExceptionHandler();
         app.UseStatusCodePages(WriteStatusProblemAsync);
-        app.Use(ServeReferencePageInPlaceAsync);
-        if (!IsUnderFunctionsHost(app.Configuration))
-        {
-            app.Use(RequireApiKeyAsync);
-        }
-
-        // After the path rewrite above, so /api/docs routes to the page itself.
-        app.UseRouting();
+        app.Use(RequireApiKeyAsync);
         return app;
     }
 
@@ -129,19 +124,36 @@ public static class StandaloneHosting
         return next(context);
     }
 
-    // Every log line of a request carries the host's invocation id (or one of ours when running standalone).
+    // Every log line and the span of a request carry its invocation id: the caller's X-Azure-Functions-InvocationId, or a new one.
+    // Routing has run (see UsePatchbayServer), so the span is named after the endpoint (ExecuteAction, as the function is).
     private static async Task InvocationScopeAsync(HttpContext context, RequestDelegate next)
     {
         string invocationId = context.Request.Headers[InvocationIdHeader].FirstOrDefault() is { Length: > 0 } fromHost
             ? fromHost
             : Guid.NewGuid().ToString();
         context.Items[InvocationIds.ItemKey] = invocationId;
-        context.Response.Headers[InvocationIds.ResponseHeader] = invocationId;
+        // On starting, so a problem written after the exception handler cleared the response still carries it.
+        context.Response.OnStarting(() =>
+        {
+            context.Response.Headers[InvocationIds.ResponseHeader] = invocationId;
+            return Task.CompletedTask;
+        });
         ILogger logger = context.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger("Patchbay.Requests");
+        string name = context.GetEndpoint()?.Metadata.GetMetadata<IEndpointNameMetadata>()?.EndpointName ?? $"{context.Request.Method} {context.Request.Path}";
+        using Activity? activity = PatchbayTelemetry.StartInvocation(name, invocationId, isTimer: false);
+        PatchbayTelemetry.DescribeRoute(activity, context);
         using (logger.BeginScope(new LogScope(KeyValuePair.Create("InvocationId", (object?)invocationId))))
         {
             logger.LogInformation("{Method} {Path} started", context.Request.Method, context.Request.Path);
-            await next(context);
+            try
+            {
+                await next(context);
+            }
+            finally
+            {
+                PatchbayTelemetry.SetStatus(activity, context.Response.StatusCode);
+            }
+
             logger.LogInformation("{Method} {Path} answered {Status}", context.Request.Method, context.Request.Path, context.Response.StatusCode);
         }
     }

@@ -1,13 +1,14 @@
+using System.Diagnostics;
 using Cronos;
-using Patchbay.Server.Hosting;
-using Patchbay.Platform.Polling;
 using Patchbay.Platform.Hosting;
+using Patchbay.Platform.Polling;
 
 namespace Patchbay.Server.Polling;
 
 /// <summary>
-/// Standalone only (no <c>FUNCTIONS_CUSTOMHANDLER_PORT</c>): runs the polling tick on <c>PollingSchedule</c>.
-/// Under the Functions host the host's timer calls <c>POST /PollingTick</c> instead, and this does nothing.
+/// The standalone host's timer: runs the polling tick on <c>PollingSchedule</c> (UTC), as the isolated worker's
+/// <c>PollingTick</c> timer function does under the Functions host. Each tick gets an invocation id, a log scope and
+/// a span, like a function invocation.
 /// </summary>
 public sealed class PollingScheduler : BackgroundService
 {
@@ -18,7 +19,6 @@ public sealed class PollingScheduler : BackgroundService
     private readonly ILogger<PollingScheduler> _logger;
     private readonly CronExpression _schedule;
     private readonly string _scheduleText;
-    private readonly bool _underHost;
 
     public PollingScheduler(Poller poller, IConfiguration configuration, TimeProvider time, ILogger<PollingScheduler> logger)
     {
@@ -27,17 +27,10 @@ public sealed class PollingScheduler : BackgroundService
         _logger = logger;
         _schedule = PollingSchedule.Parse(configuration[SettingNames.PollingSchedule]);
         _scheduleText = PollingSchedule.Text(configuration[SettingNames.PollingSchedule]);
-        _underHost = StandaloneHosting.IsUnderFunctionsHost(configuration);
     }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        if (_underHost)
-        {
-            _logger.LogInformation("Running under the Functions host: its timer calls POST /PollingTick, so the app schedules no ticks itself");
-            return;
-        }
-
         // The six fields as configured (second minute hour day month weekday), as README and the Functions timer read them.
         _logger.LogInformation("Polling on the schedule {Schedule} (UTC; second minute hour day month weekday)", _scheduleText);
         while (!stoppingToken.IsCancellationRequested)
@@ -49,7 +42,7 @@ public sealed class PollingScheduler : BackgroundService
             {
                 await Task.Delay(wait > s_maxWait ? s_maxWait : wait, _time, stoppingToken);
                 if (wait > s_maxWait) continue;
-                await _poller.RunTickAsync(next, stoppingToken);
+                await TickAsync(next, stoppingToken);
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
             {
@@ -60,6 +53,23 @@ public sealed class PollingScheduler : BackgroundService
                 // A tick that fails as a whole (storage unreachable) is logged; the next occurrence tries again.
                 _logger.LogError(ex, "The polling tick failed");
             }
+        }
+    }
+
+    // One tick as of its scheduled time (the poller keeps due times on the schedule's grid), in its own span and log scope.
+    private async Task TickAsync(DateTimeOffset scheduledAt, CancellationToken cancellationToken)
+    {
+        string invocationId = Guid.NewGuid().ToString();
+        using Activity? activity = PatchbayTelemetry.StartInvocation(PollingSchedule.FunctionName, invocationId, isTimer: true);
+        using IDisposable? scope = _logger.BeginScope(new LogScope(KeyValuePair.Create("InvocationId", (object?)invocationId)));
+        try
+        {
+            await _poller.RunTickAsync(scheduledAt, cancellationToken);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            activity?.SetStatus(ActivityStatusCode.Error, ex.Message);
+            throw;
         }
     }
 }

@@ -200,8 +200,8 @@ public class Issue10PollingTests(PollingApp app) : IAsyncLifetime
         {
             DateTimeOffset scheduled = first.AddMinutes(tick);
             app.Time.SetUtcNow(scheduled.AddMilliseconds(jitterMs[tick % jitterMs.Length]));
-            HttpResponseMessage response = await app.Client.PostAsync("/PollingTick", Http.Raw(HostPayload(scheduled, pastDue: false)));
-            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            // What both hosts call: the standalone scheduler with its occurrence, the PollingTick timer with ScheduleStatus.Next.
+            await app.Poller.RunTickAsync(scheduled);
             Assert.Equal(1 + (tick / 5), feed.Calls);
         }
 
@@ -227,28 +227,13 @@ public class Issue10PollingTests(PollingApp app) : IAsyncLifetime
         Assert.Equal(12, feed.Calls);
         Assert.Equal(first.AddMinutes(60), (await app.GetSubscriptionAsync(id)).GetProperty("next_poll_at").GetDateTimeOffset());
 
-        // A tick with no scheduled time (a manual POST /PollingTick) runs as of the clock, and so does one far from its
-        // scheduled time (a past-due timer): the next poll is an interval after the clock, not after the missed occurrence.
+        // A tick far from its scheduled time (a past-due timer) runs as of the clock, as one without a scheduled time
+        // does: the next poll is an interval after the clock, not after the missed occurrence.
         app.Time.SetUtcNow(first.AddMinutes(64));
-        HttpResponseMessage pastDue = await app.Client.PostAsync("/PollingTick", Http.Raw(HostPayload(first.AddMinutes(60), pastDue: true)));
-        Assert.Equal(HttpStatusCode.OK, pastDue.StatusCode);
+        await app.Poller.RunTickAsync(first.AddMinutes(60));
         Assert.Equal(13, feed.Calls);
         Assert.Equal(first.AddMinutes(69), (await app.GetSubscriptionAsync(id)).GetProperty("next_poll_at").GetDateTimeOffset());
     }
-
-    private static string HostPayload(DateTimeOffset scheduled, bool pastDue) => JsonSerializer.Serialize(new
-    {
-        Data = new
-        {
-            timer = new
-            {
-                Schedule = new { AdjustForDST = true },
-                ScheduleStatus = new { Last = scheduled.AddMinutes(-1).ToString("O"), Next = scheduled.ToString("O"), LastUpdated = scheduled.AddMinutes(-1).ToString("O") },
-                IsPastDue = pastDue,
-            },
-        },
-        Metadata = new { sys = new { MethodName = "PollingTick", UtcNow = scheduled.ToString("O") } },
-    });
 
     // Item 4: POST /api/subscriptions/{id}/poll, through the tick's own steps.
     [Fact]

@@ -13,6 +13,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Time.Testing;
+using OpenTelemetry.Trace;
 using Patchbay.Server.Polling;
 using Patchbay.Connectors.Testing;
 using Patchbay.Platform.Catalog;
@@ -50,6 +51,9 @@ public sealed class PollingApp : WebApplicationFactory<Program>, IAsyncLifetime
     public ConcurrentDictionary<string, Hook> Hooks { get; } = new();
 
     public ConcurrentQueue<string> Logs { get; } = new();
+
+    /// <summary>Every span the app's tracer provider exported (the "Patchbay" source), through OpenTelemetry's in-memory exporter.</summary>
+    public SpanLog Spans { get; } = new();
 
     public HttpClient Client { get; private set; } = null!;
 
@@ -156,6 +160,7 @@ public sealed class PollingApp : WebApplicationFactory<Program>, IAsyncLifetime
         builder.ConfigureServices(services =>
         {
             services.AddSingleton(new ConnectorRegistration(Connector.FromAssembly(typeof(PollingApp).Assembly)));
+            services.ConfigureOpenTelemetryTracerProvider(tracing => tracing.AddInMemoryExporter(Spans));
             services.RemoveAll<TimeProvider>();
             services.AddSingleton<TimeProvider>(Time);
             services.RemoveAll<PollerFaults>();

@@ -198,7 +198,6 @@ public class SubscriptionsApiTests(PollingApp app) : IAsyncLifetime
     {
         using HttpClient anonymous = app.CreateClient();
         await (await anonymous.GetAsync("/api/subscriptions?entity_id=user-1")).ProblemAsync(401);
-        await (await anonymous.PostAsync("/PollingTick", Http.Json(new { }))).ProblemAsync(401);
     }
 
     // Issue 10 item 5: entity_id is optional (the connection's, else "default"); a list without it has every entity's subscriptions.

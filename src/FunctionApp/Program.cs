@@ -1,0 +1,24 @@
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.Azure.Functions.Worker.Builder;
+using Microsoft.Azure.Functions.Worker.OpenTelemetry;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
+using Patchbay.FunctionApp.Hosting;
+
+// The isolated worker: the Functions host starts this process, routes HTTP requests to it through the ASP.NET Core
+// integration and runs the PollingTick timer. The host checks function keys; the worker checks nothing of its own.
+FunctionsApplicationBuilder builder = FunctionsApplication.CreateBuilder(args);
+builder.ConfigureFunctionsWebApplication();
+builder.UseMiddleware<InvocationMiddleware>();
+
+builder.Services.AddPatchbayPlatform(builder.Configuration);
+builder.Services.AddPatchbayTelemetry(builder.Configuration, telemetry => telemetry.UseFunctionsWorkerDefaults());
+// The same body limit as standalone: the worker's Kestrel answers 413 past Patchbay__MaxRequestBytes.
+builder.Services.AddOptions<KestrelServerOptions>()
+    .Configure<IOptions<PatchbayOptions>>((kestrel, patchbay) => kestrel.Limits.MaxRequestBodySize = patchbay.Value.MaxRequestBytes);
+
+IHost host = builder.Build();
+// Fail at start-up, not on the first invocation, when a connector or a setting is broken.
+host.Services.ValidatePatchbayPlatform();
+await host.RunAsync();

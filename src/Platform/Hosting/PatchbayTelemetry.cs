@@ -1,0 +1,129 @@
+using System.Diagnostics;
+using Microsoft.AspNetCore.Routing.Patterns;
+using Azure.Monitor.OpenTelemetry.Exporter;
+using OpenTelemetry;
+using OpenTelemetry.Trace;
+using Patchbay.Sdk;
+
+namespace Patchbay.Platform.Hosting;
+
+/// <summary>
+/// Patchbay's traces, from the <see cref="SourceName"/> ActivitySource both hosts export: one span per invocation
+/// (an HTTP request or a polling tick, started by the host) and one per subscription a tick polls. The endpoint code
+/// adds what an invocation is about (<see cref="Describe"/>): connector, action, trigger, connection and subscription
+/// ids. Never inputs, credentials, keys or signing secrets.
+/// </summary>
+public static class PatchbayTelemetry
+{
+    /// <summary>The ActivitySource name; add it to any other tracer provider to see Patchbay's spans.</summary>
+    public const string SourceName = "Patchbay";
+
+    /// <summary>The span attributes Patchbay sets. <c>faas.*</c> are the OpenTelemetry FaaS conventions.</summary>
+    public static class Attributes
+    {
+        public const string FunctionName = "faas.name";
+        public const string InvocationId = "faas.invocation_id";
+        public const string Trigger = "faas.trigger";
+        public const string StatusCode = "http.response.status_code";
+        public const string Connector = "patchbay.connector";
+        public const string Action = "patchbay.action";
+        public const string PollingTrigger = "patchbay.trigger";
+        public const string ConnectionId = "patchbay.connection_id";
+        public const string SubscriptionId = "patchbay.subscription_id";
+    }
+
+    internal static ActivitySource Source { get; } = new(SourceName, SdkInfo.Version);
+
+    /// <summary>
+    /// Registers OpenTelemetry tracing of <see cref="SourceName"/>, exported to Azure Monitor when
+    /// <c>APPLICATIONINSIGHTS_CONNECTION_STRING</c> is set (nothing leaves the process otherwise).
+    /// <paramref name="configureHost"/> adds what only one host has (the isolated worker's defaults).
+    /// </summary>
+    public static OpenTelemetryBuilder AddPatchbayTelemetry(this IServiceCollection services, IConfiguration configuration, Action<OpenTelemetryBuilder>? configureHost = null)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+        OpenTelemetryBuilder telemetry = services.AddOpenTelemetry();
+        configureHost?.Invoke(telemetry);
+        telemetry.WithTracing(tracing => tracing.AddSource(SourceName));
+        if (configuration[SettingNames.AppInsightsConnectionString] is { Length: > 0 } connectionString)
+        {
+            telemetry.UseAzureMonitorExporter(exporter => exporter.ConnectionString = connectionString);
+        }
+
+        return telemetry;
+    }
+
+    /// <summary>Starts the span of one invocation; <paramref name="functionName"/> is the function's (and the standalone endpoint's) name.</summary>
+    public static Activity? StartInvocation(string functionName, string invocationId, bool isTimer)
+    {
+        Activity? activity = Source.StartActivity(functionName, isTimer ? ActivityKind.Internal : ActivityKind.Server);
+        activity?.SetTag(Attributes.FunctionName, functionName);
+        activity?.SetTag(Attributes.InvocationId, invocationId);
+        activity?.SetTag(Attributes.Trigger, isTimer ? "timer" : "http");
+        return activity;
+    }
+
+    /// <summary>Records an HTTP invocation's answer; 5xx marks the span as failed.</summary>
+    public static void SetStatus(Activity? activity, int statusCode)
+    {
+        if (activity is null) return;
+        activity.SetTag(Attributes.StatusCode, statusCode);
+        if (statusCode >= 500) activity.SetStatus(ActivityStatusCode.Error);
+    }
+
+    /// <summary>
+    /// Adds the route values of the request <paramref name="context"/> matched to <paramref name="activity"/>:
+    /// <c>{connector}</c>, <c>{action}</c>, <c>{trigger}</c>, and <c>{id}</c> as a connection or subscription id by the
+    /// segment before it. Both hosts call it once routing has matched the request to an endpoint.
+    /// </summary>
+    public static void DescribeRoute(Activity? activity, HttpContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        if (activity is null || context.GetEndpoint() is not RouteEndpoint endpoint) return;
+        string? previousLiteral = null;
+        foreach (RoutePatternPathSegment segment in endpoint.RoutePattern.PathSegments)
+        {
+            if (segment.IsSimple && segment.Parts[0] is RoutePatternLiteralPart literal)
+            {
+                previousLiteral = literal.Content;
+                continue;
+            }
+
+            foreach (RoutePatternParameterPart parameter in segment.Parts.OfType<RoutePatternParameterPart>())
+            {
+                if (context.Request.RouteValues[parameter.Name] is not string value) continue;
+                string? attribute = (parameter.Name, previousLiteral) switch
+                {
+                    ("connector", _) => Attributes.Connector,
+                    ("action", _) => Attributes.Action,
+                    ("trigger", _) => Attributes.PollingTrigger,
+                    ("id", "connections") => Attributes.ConnectionId,
+                    ("id", "subscriptions") => Attributes.SubscriptionId,
+                    _ => null,
+                };
+                if (attribute is not null) activity.SetTag(attribute, value);
+            }
+        }
+    }
+
+    /// <summary>Starts the span of one subscription's poll inside a tick.</summary>
+    internal static Activity? StartPoll(string subscriptionId, string connector, string trigger)
+    {
+        Activity? activity = Source.StartActivity("PollSubscription");
+        activity?.SetTag(Attributes.SubscriptionId, subscriptionId);
+        activity?.SetTag(Attributes.Connector, connector);
+        activity?.SetTag(Attributes.PollingTrigger, trigger);
+        return activity;
+    }
+
+    /// <summary>Adds what the current invocation is about to its span. Identifiers only: never pass inputs or credentials.</summary>
+    internal static void Describe(string? connector = null, string? action = null, string? trigger = null, string? connectionId = null, string? subscriptionId = null)
+    {
+        if (Activity.Current is not { } activity) return;
+        if (connector is not null) activity.SetTag(Attributes.Connector, connector);
+        if (action is not null) activity.SetTag(Attributes.Action, action);
+        if (trigger is not null) activity.SetTag(Attributes.PollingTrigger, trigger);
+        if (connectionId is not null) activity.SetTag(Attributes.ConnectionId, connectionId);
+        if (subscriptionId is not null) activity.SetTag(Attributes.SubscriptionId, subscriptionId);
+    }
+}
