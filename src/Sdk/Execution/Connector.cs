@@ -276,7 +276,9 @@ public sealed class Connector
 
         inputs = defaults.Apply(inputs);
         Check(schema, inputs, ValidationTarget.Inputs, subject, "");
-        return inputs;
+
+        // Draft 7 calls 5.0 and 1e2 integers; handlers get them as 5 and 100, readable with GetInt32.
+        return InputNumbers.Normalize(inputs);
     }
 
     private static void Check(JsonSchema schema, JsonElement value, ValidationTarget target, string subject, string prefix)

@@ -25,14 +25,40 @@ public abstract class ActionHandler
 
 /// <summary>An <see cref="ActionHandler"/> whose inputs are deserialized (snake_case) into <typeparamref name="TInputs"/> after validation.</summary>
 /// <typeparam name="TInputs">A record whose properties mirror <c>input_schema</c>, e.g. <c>record Inputs(string Owner, int Limit = 10)</c>.</typeparam>
+/// <remarks>
+/// Whole numbers arrive in plain form (<c>5.0</c> and <c>1e2</c> as <c>5</c> and <c>100</c>), so <c>int</c> and <c>long</c>
+/// properties read them. A value the schema allows but the record cannot hold (an <c>int</c> property given
+/// <c>1e20</c> because the schema sets no <c>maximum</c>) is a <see cref="ValidationError"/> on the inputs at that
+/// value's path (HTTP 400), not a handler failure; bound such properties in <c>input_schema</c> to say so up front.
+/// </remarks>
 public abstract class ActionHandler<TInputs> : ActionHandler
 {
     /// <inheritdoc />
     public sealed override Task<ActionOutcome> ExecuteAsync(JsonElement inputs, ConnectorContext context, CancellationToken cancellationToken)
     {
-        TInputs typed = inputs.Deserialize<TInputs>(ConnectorJson.Options)
-            ?? throw new ValidationError(ValidationTarget.Inputs, "inputs", [new FieldError("", "must not be null")]);
-        return ExecuteAsync(typed, context, cancellationToken);
+        TInputs? typed;
+        try
+        {
+            typed = inputs.Deserialize<TInputs>(ConnectorJson.Options);
+        }
+        catch (JsonException ex)
+        {
+            string value = JsonPaths.TryResolve(inputs, ex.Path, out JsonElement at) ? Display(at) : "this value";
+            throw new ValidationError(ValidationTarget.Inputs, typeof(TInputs).Name, [new FieldError(
+                JsonPaths.ToPointer(ex.Path),
+                $"{value} is allowed by input_schema but the handler cannot take it ({typeof(TInputs).Name}); send a smaller or simpler value")]);
+        }
+
+        return ExecuteAsync(
+            typed ?? throw new ValidationError(ValidationTarget.Inputs, "inputs", [new FieldError("", "must not be null")]),
+            context,
+            cancellationToken);
+    }
+
+    private static string Display(JsonElement value)
+    {
+        string text = value.GetRawText();
+        return text.Length <= 40 ? text : string.Concat(text.AsSpan(0, 37), "...");
     }
 
     /// <summary>Runs the action with typed inputs.</summary>
