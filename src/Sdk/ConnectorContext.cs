@@ -42,6 +42,12 @@ public class ConnectorContext
     public ConnectorContextOptions Options => _options;
 
     /// <summary>
+    /// The clock handlers read "now" from (a rate limit's reset time, a since-window), so tests can fix it.
+    /// <value><see cref="ConnectorContextOptions.TimeProvider"/>; <see cref="TimeProvider.System"/> by default.</value>
+    /// </summary>
+    public TimeProvider TimeProvider => _options.TimeProvider ?? TimeProvider.System;
+
+    /// <summary>
     /// Sends an HTTP request with the connector's auth injected and returns the parsed response.
     /// </summary>
     /// <param name="url">An absolute http or https URL.</param>
@@ -101,6 +107,9 @@ public sealed class ConnectorContextOptions
 
     /// <summary>The logger handed to the handler. <value>Default: no logging.</value></summary>
     public ILogger? Logger { get; set; }
+
+    /// <summary>The clock handlers read through <see cref="ConnectorContext.TimeProvider"/>. <value>Default: <see cref="TimeProvider.System"/>.</value></summary>
+    public TimeProvider TimeProvider { get; set; } = TimeProvider.System;
 
     /// <summary>Free-form values the host passes through (invocation id, entity id).</summary>
     public IReadOnlyDictionary<string, string> Metadata { get; set; } = new Dictionary<string, string>();
