@@ -82,3 +82,27 @@ public abstract class ConnectedAccountHandler
     /// <summary>Fetches the account's details from the service.</summary>
     public abstract Task<ConnectedAccountInfo> GetAccountInfoAsync(ConnectorContext context, CancellationToken cancellationToken);
 }
+
+/// <summary>
+/// Checks credentials further than <c>auth.fields</c> can say (a connection string's syntax, a key's encoding), without
+/// calling the service. <see cref="Connector.ValidateAuth"/> runs it after the schema, so a bad credential is refused the
+/// same way everywhere: a 400 naming the field when a connection is created, an action runs or a trigger polls.
+/// </summary>
+/// <example><code>
+/// [CredentialsCheck]
+/// public sealed class ConnectionStringCheck : CredentialsCheckHandler
+/// {
+///     public override IEnumerable&lt;FieldError&gt; Check(ConnectorAuth auth) =>
+///         auth.GetCredential("connection_string")?.Contains('=') == false
+///             ? [new FieldError("/connection_string", "is not key=value pairs")]
+///             : [];
+/// }
+/// </code></example>
+public abstract class CredentialsCheckHandler
+{
+    /// <summary>
+    /// Returns what is wrong with <paramref name="auth"/>'s credentials (paths are JSON Pointers into the credentials
+    /// object, e.g. <c>/connection_string</c>), or nothing. Never put a credential's value in a message.
+    /// </summary>
+    public abstract IEnumerable<FieldError> Check(ConnectorAuth auth);
+}
