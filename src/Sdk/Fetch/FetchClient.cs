@@ -218,7 +218,7 @@ public class FetchClient : IDisposable
                 }
                 catch
                 {
-                    // Disposing an unread body closes the connection rather than draining it.
+                    // Gives up the rest of the body: the handler drains at most a little, then closes the connection.
                     response.Dispose();
                     throw;
                 }
