@@ -50,6 +50,12 @@ public class ConnectorContext
     public virtual NetworkGuard Network => _client?.Network ?? NetworkGuard.Default;
 
     /// <summary>
+    /// The clock handlers read "now" from (a rate limit's reset time, a since-window), so tests can fix it.
+    /// <value><see cref="ConnectorContextOptions.TimeProvider"/>; <see cref="TimeProvider.System"/> by default.</value>
+    /// </summary>
+    public TimeProvider TimeProvider => _options.TimeProvider ?? TimeProvider.System;
+
+    /// <summary>
     /// Sends an HTTP request with the connector's auth injected and returns the parsed response.
     /// </summary>
     /// <param name="url">An absolute http or https URL.</param>
@@ -60,15 +66,20 @@ public class ConnectorContext
     /// <param name="body">Raw content, sent as is.</param>
     /// <param name="headers">Extra headers; an explicit <c>Authorization</c> wins over injected auth.</param>
     /// <param name="timeout">Per-request timeout; <see cref="FetchOptions.Timeout"/> when <see langword="null"/>.</param>
+    /// <param name="maxResponseBytes">
+    /// The most bytes of the response body to read (1 byte to 1 GiB); <see cref="FetchOptions.MaxResponseBytes"/>
+    /// (10 MiB by default) when <see langword="null"/>.
+    /// </param>
     /// <param name="cancellationToken">Cancels the request and its retries.</param>
     /// <returns>Status, headers and data: JSON parsed, text as a JSON string, nothing for an empty answer.</returns>
     /// <exception cref="RateLimitError">The upstream answered 429 and the wait is longer than the SDK will sleep.</exception>
     /// <exception cref="HttpError">The upstream answered another non-2xx status after the retries.</exception>
     /// <exception cref="FetchBlockedException">The URL's host is outside <c>allowed_hosts</c> or the network guard refused its address.</exception>
+    /// <exception cref="ResponseTooLargeError">The body is longer than <paramref name="maxResponseBytes"/>; the rest was not read.</exception>
     /// <exception cref="TimeoutException">The last attempt timed out (each attempt has <paramref name="timeout"/>).</exception>
     /// <exception cref="HttpRequestException">The last attempt failed on the network (connection refused or reset).</exception>
     /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled, also during a backoff.</exception>
-    /// <exception cref="ArgumentException">The URL is not an absolute http(s) URL, or more than one body was given.</exception>
+    /// <exception cref="ArgumentException">The URL is not an absolute http(s) URL, more than one body was given, or a limit is out of range.</exception>
     /// <remarks>Retries, redirects and the network guard are described on <see cref="FetchClient"/>.</remarks>
     public virtual Task<FetchResponse> FetchAsync(
         string url,
@@ -79,9 +90,10 @@ public class ConnectorContext
         HttpContent? body = null,
         IReadOnlyDictionary<string, string>? headers = null,
         TimeSpan? timeout = null,
+        long? maxResponseBytes = null,
         CancellationToken cancellationToken = default)
         => _client.SendAsync(
-            new FetchRequest(url, method ?? HttpMethod.Get, query, json, form, body, headers, timeout),
+            new FetchRequest(url, method ?? HttpMethod.Get, query, json, form, body, headers, timeout, maxResponseBytes),
             _options,
             cancellationToken);
 }
@@ -109,6 +121,9 @@ public sealed class ConnectorContextOptions
 
     /// <summary>The logger handed to the handler. <value>Default: no logging.</value></summary>
     public ILogger? Logger { get; set; }
+
+    /// <summary>The clock handlers read through <see cref="ConnectorContext.TimeProvider"/>. <value>Default: <see cref="TimeProvider.System"/>.</value></summary>
+    public TimeProvider TimeProvider { get; set; } = TimeProvider.System;
 
     /// <summary>Free-form values the host passes through (invocation id, entity id).</summary>
     public IReadOnlyDictionary<string, string> Metadata { get; set; } = new Dictionary<string, string>();

@@ -20,6 +20,7 @@ public class ProblemMappingTests
         { new FetchBlockedException("host not allowed"), 400, ProblemTypes.RequestBlocked },
         { new HttpRequestException("connection refused"), 502, ProblemTypes.UpstreamError },
         { new InvalidDataException("the answer is HTML, not a feed"), 502, ProblemTypes.UpstreamError },
+        { new ResponseTooLargeError("GET example.com/big", 200, 10485760, null), 502, ProblemTypes.UpstreamResponseTooLarge },
         { new InvalidOperationException("bug"), 500, ProblemTypes.Internal },
     };
 
@@ -34,6 +35,20 @@ public class ProblemMappingTests
         Assert.Equal(status, problem.Status);
         Assert.Equal(type, problem.Type);
         Assert.False(string.IsNullOrWhiteSpace(problem.Detail));
+    }
+
+    [Fact]
+    public void Item6_ResponseTooLarge_Is502NamingTheLimit()
+    {
+        var context = new DefaultHttpContext();
+
+        ProblemDetails problem = PatchbayExceptionHandler.ToProblem(context, new ResponseTooLargeError("GET example.com/big", 200, 10485760, 209715200));
+
+        Assert.Equal(502, problem.Status);
+        Assert.Contains("10485760-byte limit", problem.Detail, StringComparison.Ordinal);
+        Assert.Contains("Content-Length 209715200", problem.Detail, StringComparison.Ordinal);
+        Assert.Equal(10485760L, problem.Extensions["limit_bytes"]);
+        Assert.Equal(200, problem.Extensions["upstream_status"]);
     }
 
     [Fact]

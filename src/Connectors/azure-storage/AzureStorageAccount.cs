@@ -57,7 +57,10 @@ public sealed class AzureStorageAccount
             : new ManagedIdentityCredential(ManagedIdentityId.FromUserAssignedClientId(id)));
 
     /// <summary>Reads the account from a call's credentials; its requests go through the platform's network guard.</summary>
-    /// <exception cref="ValidationError">Neither or both of connection_string and account_url are set, or a URL is not an Azure Storage endpoint.</exception>
+    /// <exception cref="ValidationError">
+    /// Neither or both of connection_string and account_url are set, the connection string is malformed (its syntax, an
+    /// AccountKey that is not base64, a setting the Azure SDK refuses), or a URL is not an Azure Storage endpoint.
+    /// </exception>
     public static AzureStorageAccount FromContext(ConnectorContext context)
     {
         ArgumentNullException.ThrowIfNull(context);
@@ -67,7 +70,10 @@ public sealed class AzureStorageAccount
     /// <summary>Reads the account from the connector's credentials.</summary>
     /// <param name="auth">The credentials.</param>
     /// <param name="network">The network guard its requests go through (<see cref="ConnectorContext.Network"/>).</param>
-    /// <exception cref="ValidationError">Neither or both of connection_string and account_url are set, or a URL is not an Azure Storage endpoint.</exception>
+    /// <exception cref="ValidationError">
+    /// Neither or both of connection_string and account_url are set, the connection string is malformed (its syntax, an
+    /// AccountKey that is not base64, a setting the Azure SDK refuses), or a URL is not an Azure Storage endpoint.
+    /// </exception>
     public static AzureStorageAccount FromAuth(ConnectorAuth auth, NetworkGuard network)
     {
         ArgumentNullException.ThrowIfNull(auth);
@@ -83,6 +89,11 @@ public sealed class AzureStorageAccount
             if (accountUrl is not null || queueAccountUrl is not null || clientId is not null)
             {
                 throw AuthError("", "give either connection_string or account_url (with optional queue_account_url and managed_identity_client_id), not both");
+            }
+
+            if (StorageConnectionString.FindProblem(connectionString) is { } problem)
+            {
+                throw AuthError("/connection_string", problem);
             }
 
             return new AzureStorageAccount(network, connectionString, null, null, null);

@@ -1,4 +1,6 @@
+using System.Xml;
 using Azure;
+using Azure.Identity;
 using Patchbay.Sdk;
 
 namespace Patchbay.Connectors.AzureStorage;
@@ -6,6 +8,16 @@ namespace Patchbay.Connectors.AzureStorage;
 /// <summary>Turns the Azure SDK's <see cref="RequestFailedException"/> into what the platform understands.</summary>
 internal static class AzureStorageErrors
 {
+    /// <summary>
+    /// Whether a 403 says the credential itself was not accepted (a wrong key, a bad SAS signature: Azure answers
+    /// AuthenticationFailed, Azurite AuthorizationFailure), as opposed to a valid credential that does not cover the
+    /// operation (the Authorization...Mismatch codes).
+    /// </summary>
+    public static bool IsRefusedCredential(RequestFailedException exception) =>
+        exception.Status == 403 && exception.ErrorCode is null or "AuthenticationFailed" or "AuthorizationFailure" or "InvalidAuthenticationInfo";
+
+    private const int MaxQuotedMessage = 300;
+
     /// <summary>
     /// An <see cref="ActionError"/> for failures the caller can fix (a missing container, blob or queue;
     /// credentials without access), or <see langword="null"/> when the failure should propagate.
@@ -31,6 +43,23 @@ internal static class AzureStorageErrors
             : new HttpError(exception.Status, message, innerException: exception);
     }
 
+    /// <summary>
+    /// What to throw instead of an exception the Azure SDK raised without an error status, or <see langword="null"/>
+    /// to let it through: retries exhausted without a response (unreachable, 502); an answer that is not Azure
+    /// Storage's XML or headers (<see cref="InvalidDataException"/>, 502); no Microsoft Entra ID token (502).
+    /// </summary>
+    public static Exception? Translate(Exception exception) => exception switch
+    {
+        AggregateException aggregate when IsUnreachable(aggregate) => Unreachable(aggregate),
+        XmlException or FormatException => new InvalidDataException(
+            $"Azure Storage answered something that is not Azure Storage's XML or headers ({Quote(exception.Message)}); check that the endpoint is an Azure Storage account.",
+            exception),
+        AuthenticationFailedException auth => new HttpRequestException(
+            $"Microsoft Entra ID gave no token for Azure Storage ({Quote(auth.Message)}); in Azure give the Function App a managed identity with a Storage data role, locally run `az login`, or use a connection string.",
+            auth),
+        _ => null,
+    };
+
     /// <summary>Whether the SDK gave up after retrying failures that had no response (it throws them aggregated).</summary>
     public static bool IsUnreachable(AggregateException exception) =>
         exception.InnerExceptions.Count > 0 && exception.InnerExceptions.All(static e => e is RequestFailedException { Status: 0 });
@@ -49,6 +78,8 @@ internal static class AzureStorageErrors
     private static string? Describe(RequestFailedException exception, string? container, string? blob, string? queue) =>
         (exception.Status, exception.ErrorCode) switch
         {
+            (403, _) when IsRefusedCredential(exception) => $"Azure Storage did not accept the credentials for {Target(container, blob, queue)} (403 {exception.ErrorCode ?? "with no error code"}): check the account key (copy key1 or key2 again from the Access keys blade), or the SAS signature, permissions and expiry; with account_url, the identity's role on the account or container.",
+            (409, "ContainerBeingDeleted") => $"Container '{container}' is being deleted; Azure takes at least 30 seconds to finish, then try again.",
             (404, "ContainerNotFound") => $"Container '{container}' does not exist in this storage account.",
             (404, "BlobNotFound") => $"Blob '{blob}' does not exist in container '{container}'.",
             (404, "QueueNotFound") => $"Queue '{queue}' does not exist in this storage account.",
@@ -61,8 +92,15 @@ internal static class AzureStorageErrors
             _ => null,
         };
 
+    private static string Quote(string message)
+    {
+        string line = message.ReplaceLineEndings(" ");
+        return line.Length <= MaxQuotedMessage ? line : string.Concat(line.AsSpan(0, MaxQuotedMessage), "…");
+    }
+
     private static string Target(string? container, string? blob, string? queue) =>
         queue is not null ? $"queue '{queue}'"
         : blob is not null ? $"blob '{blob}' in container '{container}'"
-        : $"container '{container}'";
+        : container is not null ? $"container '{container}'"
+        : "the storage account";
 }

@@ -53,9 +53,9 @@ public sealed class DownloadBlob : ActionHandler<DownloadBlob.Inputs>
         {
             return AzureStorageErrors.ToActionError(ex, inputs.Container, inputs.Name) ?? throw AzureStorageErrors.ToException(ex, inputs.Container, inputs.Name);
         }
-        catch (AggregateException ex) when (AzureStorageErrors.IsUnreachable(ex))
+        catch (Exception ex) when (AzureStorageErrors.Translate(ex) is { } translated)
         {
-            throw AzureStorageErrors.Unreachable(ex);
+            throw translated;
         }
     }
 

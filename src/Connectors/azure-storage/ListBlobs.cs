@@ -39,9 +39,9 @@ public sealed class ListBlobs : ActionHandler<ListBlobs.Inputs>
         {
             return AzureStorageErrors.ToActionError(ex, inputs.Container) ?? throw AzureStorageErrors.ToException(ex, inputs.Container);
         }
-        catch (AggregateException ex) when (AzureStorageErrors.IsUnreachable(ex))
+        catch (Exception ex) when (AzureStorageErrors.Translate(ex) is { } translated)
         {
-            throw AzureStorageErrors.Unreachable(ex);
+            throw translated;
         }
     }
 }

@@ -50,9 +50,9 @@ public sealed class NewBlobs : PollingTriggerHandler
         {
             throw AzureStorageErrors.ToException(ex, container);
         }
-        catch (AggregateException ex) when (AzureStorageErrors.IsUnreachable(ex))
+        catch (Exception ex) when (AzureStorageErrors.Translate(ex) is { } translated)
         {
-            throw AzureStorageErrors.Unreachable(ex);
+            throw translated;
         }
 
         IEnumerable<BlobItem> ordered = found.OrderBy(static b => b.Properties.LastModified).ThenBy(static b => b.Name, StringComparer.Ordinal);

@@ -39,9 +39,9 @@ public sealed class SendQueueMessage : ActionHandler<SendQueueMessage.Inputs>
         {
             return AzureStorageErrors.ToActionError(ex, queue: inputs.Queue) ?? throw AzureStorageErrors.ToException(ex, queue: inputs.Queue);
         }
-        catch (AggregateException ex) when (AzureStorageErrors.IsUnreachable(ex))
+        catch (Exception ex) when (AzureStorageErrors.Translate(ex) is { } translated)
         {
-            throw AzureStorageErrors.Unreachable(ex);
+            throw translated;
         }
     }
 }

@@ -31,6 +31,12 @@ public sealed class UploadBlob : ActionHandler<UploadBlob.Inputs>
         try
         {
             Response<BlobContentInfo> response = await blob.UploadAsync(content, options, cancellationToken).ConfigureAwait(false);
+            if (string.IsNullOrEmpty(response.Value.ETag.ToString()))
+            {
+                // Azure Storage always answers a write with its ETag; an answer without one came from something else.
+                throw new InvalidDataException($"Azure Storage answered the upload of '{inputs.Name}' without an ETag, so it is not Azure Storage's answer; check that the endpoint is an Azure Storage account.");
+            }
+
             return ActionResult.From(new
             {
                 container = inputs.Container,
@@ -49,9 +55,9 @@ public sealed class UploadBlob : ActionHandler<UploadBlob.Inputs>
         {
             return AzureStorageErrors.ToActionError(ex, inputs.Container, inputs.Name) ?? throw AzureStorageErrors.ToException(ex, inputs.Container, inputs.Name);
         }
-        catch (AggregateException ex) when (AzureStorageErrors.IsUnreachable(ex))
+        catch (Exception ex) when (AzureStorageErrors.Translate(ex) is { } translated)
         {
-            throw AzureStorageErrors.Unreachable(ex);
+            throw translated;
         }
     }
 }

@@ -256,7 +256,7 @@ internal static class GitHubApi
                 && core.TryGetProperty("remaining", out JsonElement remaining) && remaining.TryGetInt64(out long left) && left == 0
                 && core.TryGetProperty("reset", out JsonElement reset) && reset.TryGetInt64(out long resetSeconds))
             {
-                TimeSpan untilReset = DateTimeOffset.FromUnixTimeSeconds(resetSeconds) - TimeProvider.System.GetUtcNow();
+                TimeSpan untilReset = DateTimeOffset.FromUnixTimeSeconds(resetSeconds) - context.TimeProvider.GetUtcNow();
                 wait = untilReset > TimeSpan.Zero ? untilReset : TimeSpan.Zero;
             }
         }

@@ -35,6 +35,7 @@ public static class ProblemTypes
     public const string RateLimited = Prefix + "upstream-rate-limited";
     public const string UpstreamError = Prefix + "upstream-error";
     public const string UpstreamTimeout = Prefix + "upstream-timeout";
+    public const string UpstreamResponseTooLarge = Prefix + "upstream-response-too-large";
     public const string RequestBlocked = Prefix + "request-blocked";
     public const string ConnectionNotActive = Prefix + "connection-not-active";
     public const string SubscriptionBusy = Prefix + "subscription-busy";
@@ -110,6 +111,14 @@ internal sealed class PatchbayExceptionHandler(IProblemDetailsService problems, 
             {
                 ProblemDetails problem = Make(502, ProblemTypes.UpstreamError, "The upstream service answered with an error", $"Upstream HTTP {http.Status}: {http.ResponseMessage}");
                 problem.Extensions["upstream_status"] = http.Status;
+                return problem;
+            }
+
+            case ResponseTooLargeError tooLarge:
+            {
+                ProblemDetails problem = Make(502, ProblemTypes.UpstreamResponseTooLarge, "The upstream service answered more than the connector may read", tooLarge.Message);
+                problem.Extensions["limit_bytes"] = tooLarge.LimitBytes;
+                problem.Extensions["upstream_status"] = tooLarge.Status;
                 return problem;
             }
 

@@ -21,13 +21,15 @@ public sealed class Connector
     private readonly Dictionary<string, ActionHandler> _actions;
     private readonly Dictionary<string, PollingTriggerHandler> _triggers;
     private readonly ConnectedAccountHandler? _account;
+    private readonly CredentialsCheckHandler? _credentialsCheck;
 
-    private Connector(ConnectorManifest manifest, Dictionary<string, ActionHandler> actions, Dictionary<string, PollingTriggerHandler> triggers, ConnectedAccountHandler? account)
+    private Connector(ConnectorManifest manifest, Dictionary<string, ActionHandler> actions, Dictionary<string, PollingTriggerHandler> triggers, ConnectedAccountHandler? account, CredentialsCheckHandler? credentialsCheck)
     {
         Manifest = manifest;
         _actions = actions;
         _triggers = triggers;
         _account = account;
+        _credentialsCheck = credentialsCheck;
     }
 
     /// <summary>The manifest.</summary>
@@ -68,6 +70,7 @@ public sealed class Connector
         var actions = new Dictionary<string, ActionHandler>(StringComparer.Ordinal);
         var triggers = new Dictionary<string, PollingTriggerHandler>(StringComparer.Ordinal);
         ConnectedAccountHandler? account = null;
+        CredentialsCheckHandler? credentialsCheck = null;
         string source = manifest.Source;
 
         foreach (Type type in handlerTypes)
@@ -111,6 +114,21 @@ public sealed class Connector
 
                 account = Instantiate<ConnectedAccountHandler>(type, source, "", "[ConnectedAccount]");
             }
+
+            if (type.GetCustomAttribute<CredentialsCheckAttribute>() is not null)
+            {
+                if (credentialsCheck is not null)
+                {
+                    throw new ConfigurationError(source, "/auth", $"has two credentials checks, {credentialsCheck.GetType().FullName} and {type.FullName}; keep one");
+                }
+
+                if (!manifest.Auth.IsRequired)
+                {
+                    throw new ConfigurationError(source, "/auth", $"{type.FullName} checks credentials, but config.json declares no auth; declare auth or remove [CredentialsCheck]");
+                }
+
+                credentialsCheck = Instantiate<CredentialsCheckHandler>(type, source, "/auth", "[CredentialsCheck]");
+            }
         }
 
         foreach (string name in manifest.Actions.Keys)
@@ -129,7 +147,7 @@ public sealed class Connector
             }
         }
 
-        return new Connector(manifest, actions, triggers, account);
+        return new Connector(manifest, actions, triggers, account, credentialsCheck);
     }
 
     /// <summary>Reads auth as a caller sent it (envelope or flat credentials) with this connector's default auth type.</summary>
@@ -251,8 +269,11 @@ public sealed class Connector
         return IntegrationResult.ForAccount(info);
     }
 
-    /// <summary>Checks credentials against the manifest: <c>auth.fields</c> for custom auth, an <c>access_token</c> for OAuth.</summary>
-    /// <exception cref="ValidationError">The credentials do not satisfy the manifest (<see cref="ValidationTarget.Auth"/>).</exception>
+    /// <summary>
+    /// Checks credentials against the manifest (<c>auth.fields</c> for custom auth, an <c>access_token</c> for OAuth),
+    /// then with the connector's <see cref="CredentialsCheckHandler"/>, if it has one. Calls no service.
+    /// </summary>
+    /// <exception cref="ValidationError">The credentials do not satisfy the manifest or the check (<see cref="ValidationTarget.Auth"/>).</exception>
     public void ValidateAuth(ConnectorAuth auth)
     {
         ArgumentNullException.ThrowIfNull(auth);
@@ -266,6 +287,11 @@ public sealed class Connector
         {
             throw new ValidationError(ValidationTarget.Auth, Id, [new FieldError("/access_token", "is required: this connector uses OAuth; pass credentials.access_token or a connection")]);
         }
+
+        if (_credentialsCheck?.Check(auth)?.ToList() is { Count: > 0 } errors)
+        {
+            throw new ValidationError(ValidationTarget.Auth, Id, errors);
+        }
     }
 
     private static JsonElement Prepare(InputDefaults defaults, JsonSchema schema, JsonElement inputs, string subject)
@@ -278,7 +304,9 @@ public sealed class Connector
         CheckUnicode(inputs, ValidationTarget.Inputs, subject);
         inputs = defaults.Apply(inputs);
         Check(schema, inputs, ValidationTarget.Inputs, subject, "");
-        return inputs;
+
+        // Draft 7 calls 5.0 and 1e2 integers; handlers get them as 5 and 100, readable with GetInt32.
+        return InputNumbers.Normalize(inputs);
     }
 
     // Before any schema keyword or handler reads a string: a lone surrogate would make GetString throw.

@@ -17,7 +17,8 @@ namespace Patchbay.Sdk.Fetch;
 /// retry (<c>Microsoft.Extensions.Http.Resilience.HttpRetryStrategyOptions</c>: exponential backoff from
 /// <see cref="FetchOptions.BaseDelay"/> with jitter, at most <see cref="FetchOptions.MaxRetries"/> retries)
 /// around an inner per-attempt timeout (<c>Polly.Timeout.TimeoutStrategyOptions</c>). Each attempt builds a
-/// fresh <see cref="HttpRequestMessage"/>, follows redirects itself and reads the whole body.
+/// fresh <see cref="HttpRequestMessage"/>, follows redirects itself and reads the body, at most
+/// <see cref="FetchOptions.MaxResponseBytes"/> of it (<see cref="ResponseTooLargeError"/> beyond, not retried).
 /// </para>
 /// <para>
 /// GET, HEAD, OPTIONS, PUT, DELETE and TRACE are retried on network errors, timeouts, 408 and 5xx. POST and
@@ -43,6 +44,7 @@ public class FetchClient : IDisposable
     private readonly ILogger _logger = NullLogger.Instance;
     private readonly TimeSpan _timeout;
     private readonly int _maxRedirects;
+    private readonly long _maxResponseBytes;
     private bool _disposed;
 
     /// <summary>Creates a client with its own guarded handler; usable without dependency injection.</summary>
@@ -80,6 +82,7 @@ public class FetchClient : IDisposable
         _timeout = copy.Timeout;
         _maxRedirects = copy.MaxRedirects;
         Network = copy.CreateNetworkGuard();
+        _maxResponseBytes = copy.MaxResponseBytes;
         _timeProvider = timeProvider ?? TimeProvider.System;
         _logger = logger ?? NullLogger.Instance;
         _pipeline = FetchResilience.Build(copy, _timeProvider);
@@ -123,6 +126,7 @@ public class FetchClient : IDisposable
     /// <exception cref="RateLimitError">The upstream answered 429 and the wait is longer than the client sleeps, or retries ran out.</exception>
     /// <exception cref="HttpError">The upstream answered another non-2xx status after the retries.</exception>
     /// <exception cref="FetchBlockedException">A host is outside <c>allowed_hosts</c> or the network guard refused its address.</exception>
+    /// <exception cref="ResponseTooLargeError">The body is longer than the request's limit.</exception>
     /// <exception cref="TimeoutException">The last attempt timed out.</exception>
     /// <exception cref="HttpRequestException">The last attempt failed on the network.</exception>
     /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
@@ -132,7 +136,7 @@ public class FetchClient : IDisposable
         ArgumentNullException.ThrowIfNull(context);
         ObjectDisposedException.ThrowIf(_disposed, this);
 
-        FetchPlan plan = await FetchPlan.CreateAsync(request, context, _timeout, context.Logger ?? _logger, cancellationToken).ConfigureAwait(false);
+        FetchPlan plan = await FetchPlan.CreateAsync(request, context, _timeout, _maxResponseBytes, context.Logger ?? _logger, cancellationToken).ConfigureAwait(false);
         AllowedHosts.ThrowIfNotAllowed(plan.AllowedHosts, plan.Url, redirect: false);
         Network.ThrowIfRefused(plan.Url);
 
@@ -182,7 +186,7 @@ public class FetchClient : IDisposable
 
     private static string Attempts(FetchPlan plan) => plan.Attempts == 1 ? "1 attempt" : $"{plan.Attempts} attempts";
 
-    /// <summary>One attempt: send, follow redirects (each hop checked against <c>allowed_hosts</c>), buffer the body.</summary>
+    /// <summary>One attempt: send, follow redirects (each hop checked against <c>allowed_hosts</c>), buffer the body up to the limit.</summary>
     private async ValueTask<HttpResponseMessage> SendAttemptAsync(FetchPlan plan, CancellationToken cancellationToken)
     {
         int attempt = ++plan.Attempts;
@@ -202,7 +206,8 @@ public class FetchClient : IDisposable
             {
                 try
                 {
-                    response = await client.SendAsync(message, HttpCompletionOption.ResponseContentRead, cancellationToken).ConfigureAwait(false);
+                    // Headers first: the body is read below, up to the plan's limit.
+                    response = await client.SendAsync(message, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
                 }
                 catch (HttpRequestException ex) when (FindBlocked(ex) is { } blocked)
                 {
@@ -214,6 +219,17 @@ public class FetchClient : IDisposable
             int status = (int)response.StatusCode;
             if (status is not (301 or 302 or 303 or 307 or 308) || response.Headers.Location is not { } location || redirects >= _maxRedirects)
             {
+                try
+                {
+                    await BufferBodyAsync(response, plan, cancellationToken).ConfigureAwait(false);
+                }
+                catch
+                {
+                    // Gives up the rest of the body: the handler drains at most a little, then closes the connection.
+                    response.Dispose();
+                    throw;
+                }
+
                 return response;
             }
 
@@ -240,6 +256,60 @@ public class FetchClient : IDisposable
             plan.Logger.LogDebug("Following redirect {Status} from {Target} to {Host}{Path}", status, plan.Target, next.Host, plan.Redact(next.AbsolutePath));
             logical = next;
         }
+    }
+
+    /// <summary>
+    /// Reads the body into memory, at most <see cref="FetchPlan.MaxResponseBytes"/> (after decompression): a larger
+    /// Content-Length is refused before reading, and a body that runs over stops the read there.
+    /// </summary>
+    /// <exception cref="ResponseTooLargeError">The body is longer than the limit.</exception>
+    private static async Task BufferBodyAsync(HttpResponseMessage response, FetchPlan plan, CancellationToken cancellationToken)
+    {
+        long limit = plan.MaxResponseBytes;
+        int status = (int)response.StatusCode;
+        HttpContent original = response.Content;
+        if (original.Headers.ContentLength is long declared && declared > limit)
+        {
+            throw new ResponseTooLargeError($"{plan.Method.Method} {plan.Target}", status, limit, declared);
+        }
+
+        var buffer = new MemoryStream((int)Math.Min(original.Headers.ContentLength ?? 16 * 1024, limit));
+        byte[] chunk = System.Buffers.ArrayPool<byte>.Shared.Rent(64 * 1024);
+        try
+        {
+            using Stream body = await original.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
+            int read;
+            while ((read = await body.ReadAsync(chunk, cancellationToken).ConfigureAwait(false)) > 0)
+            {
+                if (buffer.Length + read > limit)
+                {
+                    throw new ResponseTooLargeError($"{plan.Method.Method} {plan.Target}", status, limit, declaredLength: null);
+                }
+
+                buffer.Write(chunk, 0, read);
+            }
+        }
+        catch (IOException ex)
+        {
+            // A connection reset mid-body: a network failure like any other (retried when the method allows it).
+            throw new HttpRequestException(ex is HttpIOException http ? http.HttpRequestError : HttpRequestError.Unknown, "The response body could not be read: " + ex.Message, ex);
+        }
+        finally
+        {
+            System.Buffers.ArrayPool<byte>.Shared.Return(chunk);
+        }
+
+        var buffered = new ByteArrayContent(buffer.GetBuffer(), 0, (int)buffer.Length);
+        foreach (KeyValuePair<string, IEnumerable<string>> header in original.Headers)
+        {
+            if (!string.Equals(header.Key, "Content-Length", StringComparison.OrdinalIgnoreCase))
+            {
+                buffered.Headers.TryAddWithoutValidation(header.Key, header.Value);
+            }
+        }
+
+        response.Content = buffered;
+        original.Dispose();
     }
 
     private static FetchBlockedException? FindBlocked(Exception exception)

@@ -18,4 +18,10 @@ public static class FetchConstants
     internal static readonly TimeSpan DefaultMaxRetryAfter = TimeSpan.FromSeconds(30);
     internal static readonly TimeSpan MaxTimeSpan = TimeSpan.FromDays(1);
     internal const int MaxErrorMessageLength = 200;
+
+    /// <summary>The default <see cref="FetchOptions.MaxResponseBytes"/>: 10 MiB.</summary>
+    public const long DefaultMaxResponseBytes = 10L * 1024 * 1024;
+
+    /// <summary>The largest response body any call may read: 1 GiB.</summary>
+    public const long MaxResponseBytesLimit = 1L << 30;
 }

@@ -39,6 +39,14 @@ public sealed class FetchOptions
     /// <summary>Redirects followed per request, each one checked like the first. <value>Default: 5.</value></summary>
     public int MaxRedirects { get; set; } = FetchConstants.DefaultMaxRedirects;
 
+    /// <summary>
+    /// The most bytes of a response body (after decompression) a request reads; a longer body ends the request with
+    /// <see cref="ResponseTooLargeError"/> without reading the rest, and is not retried. A call may set its own limit
+    /// (<c>maxResponseBytes</c> on <see cref="ConnectorContext.FetchAsync"/>). Between 1 byte and 1 GiB.
+    /// <value>Default: 10 MiB (10485760).</value>
+    /// </summary>
+    public long MaxResponseBytes { get; set; } = FetchConstants.DefaultMaxResponseBytes;
+
     /// <summary>Throws one <see cref="ArgumentException"/> naming every invalid value.</summary>
     /// <exception cref="ArgumentException">One or more values are out of range.</exception>
     public void Validate()
@@ -73,6 +81,11 @@ public sealed class FetchOptions
         if (MaxRetryAfter < TimeSpan.Zero || MaxRetryAfter > FetchConstants.MaxTimeSpan)
         {
             Add(Invariant($"MaxRetryAfter must be between zero and 1 day (was {MaxRetryAfter})."));
+        }
+
+        if (MaxResponseBytes is < 1 or > FetchConstants.MaxResponseBytesLimit)
+        {
+            Add(Invariant($"MaxResponseBytes must be between 1 and {FetchConstants.MaxResponseBytesLimit} (was {MaxResponseBytes})."));
         }
 
         if (MaxRedirects is < 0 or > FetchConstants.MaxRedirectsLimit)

@@ -28,11 +28,12 @@ internal sealed class FetchPlan
     private readonly List<string> _secrets = [];
     private byte[]? _body;
 
-    private FetchPlan(HttpMethod method, Uri url, TimeSpan timeout, IReadOnlyList<string> allowedHosts, ILogger logger)
+    private FetchPlan(HttpMethod method, Uri url, TimeSpan timeout, long maxResponseBytes, IReadOnlyList<string> allowedHosts, ILogger logger)
     {
         Method = method;
         Url = url;
         Timeout = timeout;
+        MaxResponseBytes = maxResponseBytes;
         AllowedHosts = allowedHosts;
         Logger = logger;
         IsIdempotent = method == HttpMethod.Get || method == HttpMethod.Head || method == HttpMethod.Options
@@ -45,6 +46,9 @@ internal sealed class FetchPlan
     public Uri Url { get; }
 
     public TimeSpan Timeout { get; }
+
+    /// <summary>The most bytes of the final response's body that are read.</summary>
+    public long MaxResponseBytes { get; }
 
     public IReadOnlyList<string> AllowedHosts { get; }
 
@@ -60,7 +64,7 @@ internal sealed class FetchPlan
     public int Attempts { get; set; }
 
     public static async Task<FetchPlan> CreateAsync(
-        FetchRequest request, ConnectorContextOptions context, TimeSpan defaultTimeout, ILogger logger, CancellationToken cancellationToken)
+        FetchRequest request, ConnectorContextOptions context, TimeSpan defaultTimeout, long defaultMaxResponseBytes, ILogger logger, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(request.Url, nameof(request));
         ArgumentNullException.ThrowIfNull(request.Method, nameof(request));
@@ -74,6 +78,12 @@ internal sealed class FetchPlan
         if (timeout <= TimeSpan.Zero || timeout > FetchConstants.MaxTimeSpan)
         {
             throw new ArgumentOutOfRangeException(nameof(request), timeout, "The timeout must be greater than zero and at most 1 day.");
+        }
+
+        long maxResponseBytes = request.MaxResponseBytes ?? defaultMaxResponseBytes;
+        if (maxResponseBytes is < 1 or > FetchConstants.MaxResponseBytesLimit)
+        {
+            throw new ArgumentOutOfRangeException(nameof(request), maxResponseBytes, $"maxResponseBytes must be between 1 and {FetchConstants.MaxResponseBytesLimit} (1 GiB).");
         }
 
         ConnectorAuth auth = context.Auth ?? ConnectorAuth.None;
@@ -99,7 +109,7 @@ internal sealed class FetchPlan
             throw new ArgumentException("The URL must be an absolute http or https URL.", nameof(request));
         }
 
-        var plan = new FetchPlan(request.Method, uri, timeout, context.AllowedHosts ?? [], logger);
+        var plan = new FetchPlan(request.Method, uri, timeout, maxResponseBytes, context.AllowedHosts ?? [], logger);
         plan.CollectSecrets(auth);
         plan.AddOverrides(context.BaseUrlOverrides);
         plan.AddHeaders(request.Headers, auth, apiKey, apiKeyValue);

@@ -9,4 +9,5 @@ public sealed record FetchRequest(
     IReadOnlyDictionary<string, string>? Form = null,
     HttpContent? Body = null,
     IReadOnlyDictionary<string, string>? Headers = null,
-    TimeSpan? Timeout = null);
+    TimeSpan? Timeout = null,
+    long? MaxResponseBytes = null);

@@ -50,3 +50,34 @@ public sealed class FetchBlockedException : Exception
     /// <summary>Creates the error.</summary>
     public FetchBlockedException(string message, Exception? innerException = null) : base(message, innerException) { }
 }
+
+/// <summary>
+/// The upstream's answer is longer than the call may read (<see cref="Fetch.FetchOptions.MaxResponseBytes"/> or the call's
+/// <c>maxResponseBytes</c>): the request was ended without reading the rest, and not retried.
+/// </summary>
+public sealed class ResponseTooLargeError : Exception
+{
+    /// <summary>Creates the error.</summary>
+    /// <param name="target">Method, host and path, without the query.</param>
+    /// <param name="status">The upstream's status code.</param>
+    /// <param name="limitBytes">The limit the body went over.</param>
+    /// <param name="declaredLength">The Content-Length the upstream announced, when it was over the limit; <see langword="null"/> when the body ran over while being read.</param>
+    public ResponseTooLargeError(string target, int status, long limitBytes, long? declaredLength)
+        : base($"{target} answered more than the {limitBytes}-byte limit"
+            + (declaredLength is { } length ? $" (Content-Length {length}), so its body was not read" : ", so reading stopped there")
+            + ". Ask the service for less (a smaller page, a filter), or pass a larger maxResponseBytes to FetchAsync for this call (FetchOptions.MaxResponseBytes for every call).")
+    {
+        Status = status;
+        LimitBytes = limitBytes;
+        DeclaredLength = declaredLength;
+    }
+
+    /// <summary>The upstream's status code.</summary>
+    public int Status { get; }
+
+    /// <summary>The most bytes the call would read.</summary>
+    public long LimitBytes { get; }
+
+    /// <summary>The announced Content-Length when it was over the limit; <see langword="null"/> when the body ran over while being read.</summary>
+    public long? DeclaredLength { get; }
+}

@@ -20,3 +20,7 @@ public sealed class PollingTriggerAttribute(string name) : Attribute
 /// <summary>Registers the connector's <see cref="ConnectedAccountHandler"/>.</summary>
 [AttributeUsage(AttributeTargets.Class, Inherited = false)]
 public sealed class ConnectedAccountAttribute : Attribute;
+
+/// <summary>Registers the connector's <see cref="CredentialsCheckHandler"/>.</summary>
+[AttributeUsage(AttributeTargets.Class, Inherited = false)]
+public sealed class CredentialsCheckAttribute : Attribute;

@@ -56,13 +56,8 @@ internal static class JsonValues
             return true;
         }
 
-        ReadOnlySpan<byte> raw = JsonMarshal.GetRawUtf8Value(number);
-        if (raw.IndexOfAny((byte)'.', (byte)'e', (byte)'E') < 0)
-        {
-            return true; // an integer too big for long
-        }
-
-        return JsonNumber.Read(number).IsInteger;
+        // Read exactly from the text: decimal rounds 1e-30 to 0 and 1.00000000000000000000000000001 to 1.
+        return JsonNumberText.IsWhole(JsonMarshal.GetRawUtf8Value(number));
     }
 
     /// <summary>The number of Unicode code points in a string value.</summary>

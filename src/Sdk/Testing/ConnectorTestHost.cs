@@ -39,6 +39,9 @@ public sealed class ConnectorTestHost
     /// <summary>The logger handlers get; <see langword="null"/> for none.</summary>
     public ILogger? Logger { get; set; }
 
+    /// <summary>The clock handlers read through <see cref="ConnectorContext.TimeProvider"/>; set a fixed one to test time-dependent results.</summary>
+    public TimeProvider TimeProvider { get; set; } = TimeProvider.System;
+
     /// <summary>Loads the connector a connector project builds (embedded config.json and handlers).</summary>
     public static ConnectorTestHost FromAssembly(Assembly assembly) => new(Connector.FromAssembly(assembly));
 
@@ -58,6 +61,7 @@ public sealed class ConnectorTestHost
         ConnectorContextOptions options = Connector.CreateContextOptions(Connector.ReadAuth(ToJson(auth)));
         options.BaseUrlOverrides = new Dictionary<string, Uri>(_overrides, StringComparer.OrdinalIgnoreCase);
         options.Logger = Logger;
+        options.TimeProvider = TimeProvider;
         _client ??= new FetchClient(FetchOptions);
         return new ConnectorContext(_client, options);
     }

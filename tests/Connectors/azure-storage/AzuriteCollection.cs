@@ -19,6 +19,8 @@ public abstract class AzureStorageTestBase(AzuriteFixture azurite)
 {
     protected ConnectorTestHost Host { get; } = ConnectorTestHost.FromAssembly(typeof(ListBlobs).Assembly);
 
+    protected string ConnectionString => azurite.ConnectionString;
+
     protected object Auth => new { connection_string = azurite.ConnectionString };
 
     protected int BlobPort => azurite.BlobPort;

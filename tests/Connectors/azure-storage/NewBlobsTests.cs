@@ -18,6 +18,20 @@ public sealed class NewBlobsTests(AzuriteFixture azurite) : AzureStorageTestBase
         return (await blob.GetPropertiesAsync(cancellationToken: Ct)).Value;
     }
 
+    /// <summary>
+    /// Uploads until the storage clock stamps the blob later than <paramref name="after"/>: Last-Modified has
+    /// one-second resolution, and the test waits for the storage's clock to move on, not for a fixed time.
+    /// </summary>
+    private static async Task<BlobProperties> UploadLaterThanAsync(BlobContainerClient container, string name, string text, DateTimeOffset after)
+    {
+        while (true)
+        {
+            BlobProperties properties = await UploadAsync(container, name, text);
+            if (properties.LastModified > after) return properties;
+            await Task.Delay(50, Ct); // poll the storage clock; the outcome never depends on this interval
+        }
+    }
+
     [Fact]
     public async Task FirstPoll_WithoutLastPollTs_ReturnsEveryCurrentBlob()
     {
@@ -40,14 +54,13 @@ public sealed class NewBlobsTests(AzuriteFixture azurite) : AzureStorageTestBase
     {
         BlobContainerClient container = await NewContainerAsync();
         BlobProperties old = await UploadAsync(container, "old.txt", "old");
-        await Task.Delay(1100, Ct); // Last-Modified has one-second resolution
         DateTimeOffset lastPoll = old.LastModified.AddMilliseconds(500);
-        await UploadAsync(container, "new.txt", "new");
+        BlobProperties fresh = await UploadLaterThanAsync(container, "new.txt", "new", old.LastModified);
 
         IReadOnlyList<PollRecord> records = await PollAsync(new { container = container.Name, lookback_seconds = 0 }, lastPoll);
 
         Assert.Equal("new.txt", Assert.Single(records).Data.GetProperty("name").GetString());
-        Assert.Empty(await PollAsync(new { container = container.Name, lookback_seconds = 0 }, DateTimeOffset.UtcNow.AddMinutes(5)));
+        Assert.Empty(await PollAsync(new { container = container.Name, lookback_seconds = 0 }, fresh.LastModified));
     }
 
     [Fact]
@@ -68,10 +81,9 @@ public sealed class NewBlobsTests(AzuriteFixture azurite) : AzureStorageTestBase
         BlobContainerClient container = await NewContainerAsync();
         BlobProperties first = await UploadAsync(container, "report.csv", "v1");
         string firstId = Assert.Single(await PollAsync(new { container = container.Name }, null)).Key;
-        await Task.Delay(1100, Ct); // Last-Modified has one-second resolution
         DateTimeOffset lastPoll = first.LastModified.AddMilliseconds(500);
 
-        BlobProperties second = await UploadAsync(container, "report.csv", "v2");
+        BlobProperties second = await UploadLaterThanAsync(container, "report.csv", "v2", first.LastModified);
         PollRecord record = Assert.Single(await PollAsync(new { container = container.Name, lookback_seconds = 0 }, lastPoll));
 
         Assert.NotEqual(firstId, record.Key);

@@ -13,7 +13,7 @@ public class GitHubActionTests
     private static readonly object Auth = new { access_token = "ghp_testtoken123" };
 
     private static ConnectorTestHost Host(LoopbackServer server) =>
-        ConnectorTestHost.FromAssembly(typeof(ListIssues).Assembly).Redirect(Api, server.BaseAddress);
+        new ConnectorTestHost(Connector.FromAssembly(typeof(ListIssues).Assembly)) { TimeProvider = new FixedClock() }.Redirect(Api, server.BaseAddress);
 
     private static JsonElement Data(IntegrationResult result) => Assert.IsType<ActionResult>(result.Outcome).Data;
 
@@ -271,7 +271,7 @@ public class GitHubActionTests
     [Fact]
     public async Task PrimaryRateLimit_403WithRemainingZero_IsRateLimitErrorUntilTheReset()
     {
-        long reset = DateTimeOffset.UtcNow.AddMinutes(10).ToUnixTimeSeconds();
+        long reset = FixedClock.Instant.AddMinutes(10).ToUnixTimeSeconds();
         await using var server = await LoopbackServer.StartAsync(app =>
         {
             app.MapGet("/repos/octocat/Hello-World/issues/1", (HttpContext c) =>
@@ -296,7 +296,7 @@ public class GitHubActionTests
         RateLimitError error = await Assert.ThrowsAsync<RateLimitError>(() =>
             Host(server).ExecuteActionAsync("get_issue", new { owner = "octocat", repo = "Hello-World", issue_number = 1 }, Auth));
 
-        Assert.InRange(error.RetryAfter, TimeSpan.FromMinutes(9), TimeSpan.FromMinutes(10));
+        Assert.Equal(TimeSpan.FromMinutes(10), error.RetryAfter);
         Assert.Contains("rate limit", error.Message, StringComparison.OrdinalIgnoreCase);
     }
 

@@ -14,7 +14,7 @@ public class NewIssuesTests
     private static readonly object Inputs = new { owner = "octocat", repo = "Hello-World" };
 
     private static ConnectorTestHost Host(LoopbackServer server) =>
-        ConnectorTestHost.FromAssembly(typeof(NewIssues).Assembly).Redirect(Api, server.BaseAddress);
+        new ConnectorTestHost(Connector.FromAssembly(typeof(NewIssues).Assembly)) { TimeProvider = new FixedClock() }.Redirect(Api, server.BaseAddress);
 
     [Fact]
     public async Task FirstPoll_ReturnsTheOpenIssuesWithoutPullRequests()
@@ -89,7 +89,7 @@ public class NewIssuesTests
         await using var server = await LoopbackServer.StartAsync(app => app.MapGet("/repos/octocat/gone/issues", (HttpContext c) => NotFound(c)));
 
         HttpError error = await Assert.ThrowsAsync<HttpError>(() =>
-            Host(server).PollAsync("new_issues", new { owner = "octocat", repo = "gone" }, DateTimeOffset.UtcNow, Auth));
+            Host(server).PollAsync("new_issues", new { owner = "octocat", repo = "gone" }, FixedClock.Instant, Auth));
 
         Assert.Equal(404, error.Status);
     }
@@ -97,7 +97,7 @@ public class NewIssuesTests
     [Fact]
     public async Task Poll_RateLimited_ThrowsRateLimitErrorForThePoller()
     {
-        long reset = DateTimeOffset.UtcNow.AddSeconds(300).ToUnixTimeSeconds();
+        long reset = FixedClock.Instant.AddSeconds(300).ToUnixTimeSeconds();
         await using var server = await LoopbackServer.StartAsync(app =>
         {
             app.MapGet("/repos/octocat/Hello-World/issues", (HttpContext c) =>
@@ -109,9 +109,9 @@ public class NewIssuesTests
             app.MapGet("/rate_limit", (HttpContext c) => Json(c, new { resources = new { core = new { limit = 5000, used = 5000, remaining = 0, reset } } }));
         });
 
-        RateLimitError error = await Assert.ThrowsAsync<RateLimitError>(() => Host(server).PollAsync("new_issues", Inputs, DateTimeOffset.UtcNow, Auth));
+        RateLimitError error = await Assert.ThrowsAsync<RateLimitError>(() => Host(server).PollAsync("new_issues", Inputs, FixedClock.Instant, Auth));
 
-        Assert.InRange(error.RetryAfter, TimeSpan.FromSeconds(240), TimeSpan.FromSeconds(300));
+        Assert.Equal(TimeSpan.FromSeconds(300), error.RetryAfter);
     }
 
     [Fact]

@@ -56,7 +56,7 @@ public class NewMessagesTests
     {
         await using var server = await LoopbackServer.StartAsync(app => app.MapGet("/api/conversations.history", () => Json(History([]))));
 
-        IReadOnlyList<PollRecord> records = await Host(server).PollAsync("new_messages", Inputs, DateTimeOffset.UtcNow, Auth);
+        IReadOnlyList<PollRecord> records = await Host(server).PollAsync("new_messages", Inputs, FixedClock.Instant, Auth);
 
         Assert.Empty(records);
     }
@@ -66,7 +66,7 @@ public class NewMessagesTests
     {
         await using var server = await LoopbackServer.StartAsync(app => app.MapGet("/api/conversations.history", () => Json(Failure("not_in_channel"))));
 
-        SlackApiException error = await Assert.ThrowsAsync<SlackApiException>(() => Host(server).PollAsync("new_messages", Inputs, DateTimeOffset.UtcNow, Auth));
+        SlackApiException error = await Assert.ThrowsAsync<SlackApiException>(() => Host(server).PollAsync("new_messages", Inputs, FixedClock.Instant, Auth));
 
         Assert.Equal("not_in_channel", error.Error);
         Assert.Contains("not_in_channel", error.Message, StringComparison.Ordinal);
@@ -81,7 +81,7 @@ public class NewMessagesTests
             return Json(Failure("ratelimited"), 429);
         }));
 
-        RateLimitError error = await Assert.ThrowsAsync<RateLimitError>(() => Host(server).PollAsync("new_messages", Inputs, DateTimeOffset.UtcNow, Auth));
+        RateLimitError error = await Assert.ThrowsAsync<RateLimitError>(() => Host(server).PollAsync("new_messages", Inputs, FixedClock.Instant, Auth));
 
         Assert.Equal(TimeSpan.FromSeconds(60), error.RetryAfter);
     }

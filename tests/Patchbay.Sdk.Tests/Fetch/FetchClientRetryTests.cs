@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 using Microsoft.AspNetCore.Http;
@@ -54,14 +53,18 @@ public class FetchClientRetryTests(LoopbackServers servers)
     public async Task Get_429WithShortRetryAfter_WaitsAndSucceeds()
     {
         string route = Server.Route((ctx, call) => call == 1 ? RateLimited(ctx, "1") : ctx.Response.WriteAsync("done"));
-        using FetchClient client = FetchTestClients.Create();
-        var watch = Stopwatch.StartNew();
+        var clock = new TestClock();
+        using FetchClient client = FetchTestClients.Create(timeout: TimeSpan.FromSeconds(30), timeProvider: clock);
 
-        FetchResponse response = await FetchTestClients.Context(client).FetchAsync(Server.Url(route), cancellationToken: Ct);
+        Task<FetchResponse> fetch = FetchTestClients.Context(client).FetchAsync(Server.Url(route), cancellationToken: Ct);
+        Assert.Equal(TimeSpan.FromSeconds(30), await clock.NextTimerAsync()); // attempt 1's timeout
+        Assert.Equal(TimeSpan.FromSeconds(1), await clock.NextTimerAsync()); // the backoff is the Retry-After
+        Assert.Single(Server.Seen(route)); // and nothing is sent until it has passed
+        clock.Advance(TimeSpan.FromSeconds(1));
+        FetchResponse response = await fetch.WaitAsync(TestWait.HangGuard);
 
         Assert.Equal("done", response.Data.GetString());
         Assert.Equal(2, Server.Seen(route).Count);
-        Assert.True(watch.Elapsed >= TimeSpan.FromMilliseconds(900), $"Retry-After: 1 was not honoured ({watch.Elapsed}).");
     }
 
     [Fact]
@@ -81,26 +84,28 @@ public class FetchClientRetryTests(LoopbackServers servers)
     public async Task Get_429WithLongRetryAfter_ThrowsRateLimitErrorAtOnce()
     {
         string route = Server.Route((ctx, _) => RateLimited(ctx, "120"));
-        using FetchClient client = FetchTestClients.Create(baseDelay: TimeSpan.FromSeconds(10));
-        var watch = Stopwatch.StartNew();
+        var clock = new TestClock(); // never moved on: the call can only end if it does not wait
+        using FetchClient client = FetchTestClients.Create(baseDelay: TimeSpan.FromSeconds(10), timeProvider: clock);
 
-        RateLimitError error = await Assert.ThrowsAsync<RateLimitError>(() => FetchTestClients.Context(client).FetchAsync(Server.Url(route), cancellationToken: Ct));
+        RateLimitError error = await Assert.ThrowsAsync<RateLimitError>(() =>
+            FetchTestClients.Context(client).FetchAsync(Server.Url(route), cancellationToken: Ct).WaitAsync(TestWait.HangGuard));
 
         Assert.Equal(TimeSpan.FromSeconds(120), error.RetryAfter);
         Assert.Equal(429, error.Status);
         Assert.Single(Server.Seen(route));
-        Assert.True(watch.Elapsed < TimeSpan.FromSeconds(5));
     }
 
     [Fact]
     public async Task Get_429WithHttpDateRetryAfter_ReadsTheDate()
     {
-        string route = Server.Route((ctx, _) => RateLimited(ctx, DateTimeOffset.UtcNow.AddMinutes(10).ToString("R")));
-        using FetchClient client = FetchTestClients.Create();
+        var clock = new TestClock();
+        string route = Server.Route((ctx, _) => RateLimited(ctx, clock.GetUtcNow().AddMinutes(10).ToString("R")));
+        using FetchClient client = FetchTestClients.Create(timeProvider: clock);
 
-        RateLimitError error = await Assert.ThrowsAsync<RateLimitError>(() => FetchTestClients.Context(client).FetchAsync(Server.Url(route), cancellationToken: Ct));
+        RateLimitError error = await Assert.ThrowsAsync<RateLimitError>(() =>
+            FetchTestClients.Context(client).FetchAsync(Server.Url(route), cancellationToken: Ct).WaitAsync(TestWait.HangGuard));
 
-        Assert.InRange(error.RetryAfter, TimeSpan.FromMinutes(9), TimeSpan.FromMinutes(10));
+        Assert.Equal(TimeSpan.FromMinutes(10), error.RetryAfter);
         Assert.Single(Server.Seen(route));
     }
 
@@ -177,37 +182,48 @@ public class FetchClientRetryTests(LoopbackServers servers)
     [Fact]
     public async Task Get_NeverAnswers_ThrowsTimeoutExceptionAfterEveryAttempt()
     {
-        string route = Server.Route((ctx, _) => Hang(ctx));
-        using FetchClient client = FetchTestClients.Create(maxRetries: 1, timeout: TimeSpan.FromMilliseconds(200));
-        var watch = Stopwatch.StartNew();
+        using var arrivals = new SemaphoreSlim(0);
+        string route = Server.Route((ctx, _) => ArriveAndHang(ctx, arrivals));
+        var clock = new TestClock();
+        using FetchClient client = FetchTestClients.Create(maxRetries: 1, timeout: TimeSpan.FromMilliseconds(200), baseDelay: TimeSpan.FromSeconds(1), timeProvider: clock);
 
-        TimeoutException error = await Assert.ThrowsAsync<TimeoutException>(() => FetchTestClients.Context(client).FetchAsync(Server.Url(route), cancellationToken: Ct));
+        Task<FetchResponse> fetch = FetchTestClients.Context(client).FetchAsync(Server.Url(route), cancellationToken: Ct);
+        await TimeOutAttemptAsync(clock, arrivals, TimeSpan.FromMilliseconds(200));
+        await clock.FireNextTimerAsync(); // the backoff
+        await TimeOutAttemptAsync(clock, arrivals, TimeSpan.FromMilliseconds(200));
+        TimeoutException error = await Assert.ThrowsAsync<TimeoutException>(() => fetch.WaitAsync(TestWait.HangGuard));
 
         Assert.Contains("2 attempts", error.Message, StringComparison.Ordinal);
         Assert.Equal(2, Server.Seen(route).Count);
-        Assert.InRange(watch.Elapsed, TimeSpan.FromMilliseconds(390), TimeSpan.FromSeconds(5));
     }
 
     [Fact]
     public async Task Get_PerRequestTimeout_OverridesTheDefault()
     {
-        string route = Server.Route((ctx, _) => Hang(ctx));
-        using FetchClient client = FetchTestClients.Create(maxRetries: 0, timeout: TimeSpan.FromSeconds(30));
-        var watch = Stopwatch.StartNew();
+        using var arrivals = new SemaphoreSlim(0);
+        string route = Server.Route((ctx, _) => ArriveAndHang(ctx, arrivals));
+        var clock = new TestClock();
+        using FetchClient client = FetchTestClients.Create(maxRetries: 0, timeout: TimeSpan.FromSeconds(30), timeProvider: clock);
 
-        await Assert.ThrowsAsync<TimeoutException>(() => FetchTestClients.Context(client).FetchAsync(Server.Url(route), timeout: TimeSpan.FromMilliseconds(150), cancellationToken: Ct));
+        Task<FetchResponse> fetch = FetchTestClients.Context(client).FetchAsync(Server.Url(route), timeout: TimeSpan.FromMilliseconds(150), cancellationToken: Ct);
+        await TimeOutAttemptAsync(clock, arrivals, TimeSpan.FromMilliseconds(150));
 
-        Assert.True(watch.Elapsed < TimeSpan.FromSeconds(5));
+        TimeoutException error = await Assert.ThrowsAsync<TimeoutException>(() => fetch.WaitAsync(TestWait.HangGuard));
+        Assert.Contains("after 150 ms", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]
     public async Task Post_NeverAnswers_IsNotRetried()
     {
-        string route = Server.Route((ctx, _) => Hang(ctx));
-        using FetchClient client = FetchTestClients.Create(timeout: TimeSpan.FromMilliseconds(200));
+        using var arrivals = new SemaphoreSlim(0);
+        string route = Server.Route((ctx, _) => ArriveAndHang(ctx, arrivals));
+        var clock = new TestClock();
+        using FetchClient client = FetchTestClients.Create(timeout: TimeSpan.FromMilliseconds(200), timeProvider: clock);
 
-        await Assert.ThrowsAsync<TimeoutException>(() => FetchTestClients.Context(client).FetchAsync(Server.Url(route), HttpMethod.Post, json: new { a = 1 }, cancellationToken: Ct));
+        Task<FetchResponse> fetch = FetchTestClients.Context(client).FetchAsync(Server.Url(route), HttpMethod.Post, json: new { a = 1 }, cancellationToken: Ct);
+        await TimeOutAttemptAsync(clock, arrivals, TimeSpan.FromMilliseconds(200));
 
+        await Assert.ThrowsAsync<TimeoutException>(() => fetch.WaitAsync(TestWait.HangGuard));
         Assert.Single(Server.Seen(route));
     }
 
@@ -266,29 +282,49 @@ public class FetchClientRetryTests(LoopbackServers servers)
     public async Task Get_CancelledDuringBackoff_ThrowsOperationCanceledPromptly()
     {
         string route = Server.Route((ctx, _) => Status(ctx, 500));
-        using FetchClient client = FetchTestClients.Create(baseDelay: TimeSpan.FromSeconds(30));
+        var clock = new TestClock(); // never moved on: only the cancellation can end the backoff
+        using FetchClient client = FetchTestClients.Create(baseDelay: TimeSpan.FromSeconds(30), timeProvider: clock);
         using var cts = CancellationTokenSource.CreateLinkedTokenSource(Ct);
-        cts.CancelAfter(TimeSpan.FromMilliseconds(300));
-        var watch = Stopwatch.StartNew();
 
-        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => FetchTestClients.Context(client).FetchAsync(Server.Url(route), cancellationToken: cts.Token));
+        Task<FetchResponse> fetch = FetchTestClients.Context(client).FetchAsync(Server.Url(route), cancellationToken: cts.Token);
+        Assert.Equal(TimeSpan.FromSeconds(10), await clock.NextTimerAsync()); // attempt 1's timeout
+        TimeSpan backoff = await clock.NextTimerAsync(); // the server answered 500 and the client is waiting to retry
+        Assert.True(backoff > TimeSpan.Zero, $"backoff {backoff}");
+        await cts.CancelAsync();
 
-        Assert.True(watch.Elapsed < TimeSpan.FromSeconds(5), $"Cancellation took {watch.Elapsed}.");
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => fetch.WaitAsync(TestWait.HangGuard));
         Assert.Single(Server.Seen(route));
     }
 
     [Fact]
     public async Task Get_CancelledWhileWaitingForAnswer_ThrowsOperationCanceledNotTimeout()
     {
-        string route = Server.Route((ctx, _) => Hang(ctx));
-        using FetchClient client = FetchTestClients.Create(timeout: TimeSpan.FromSeconds(20));
+        using var arrivals = new SemaphoreSlim(0);
+        string route = Server.Route((ctx, _) => ArriveAndHang(ctx, arrivals));
+        using FetchClient client = FetchTestClients.Create(timeout: TimeSpan.FromSeconds(20), timeProvider: new TestClock());
         using var cts = CancellationTokenSource.CreateLinkedTokenSource(Ct);
-        cts.CancelAfter(TimeSpan.FromMilliseconds(200));
 
-        Exception error = await Assert.ThrowsAnyAsync<OperationCanceledException>(() => FetchTestClients.Context(client).FetchAsync(Server.Url(route), cancellationToken: cts.Token));
+        Task<FetchResponse> fetch = FetchTestClients.Context(client).FetchAsync(Server.Url(route), cancellationToken: cts.Token);
+        Assert.True(await arrivals.WaitAsync(TestWait.HangGuard), "the request never reached the server");
+        await cts.CancelAsync();
 
+        Exception error = await Assert.ThrowsAnyAsync<OperationCanceledException>(() => fetch.WaitAsync(TestWait.HangGuard));
         Assert.IsNotType<TimeoutException>(error);
         Assert.Single(Server.Seen(route));
+    }
+
+    /// <summary>Waits until the attempt's timeout timer exists and its request reached the server, then lets the timeout fire.</summary>
+    private static async Task TimeOutAttemptAsync(TestClock clock, SemaphoreSlim arrivals, TimeSpan timeout)
+    {
+        Assert.Equal(timeout, await clock.NextTimerAsync());
+        Assert.True(await arrivals.WaitAsync(TestWait.HangGuard), "the request never reached the server");
+        clock.Advance(timeout);
+    }
+
+    internal static Task ArriveAndHang(HttpContext context, SemaphoreSlim arrivals)
+    {
+        arrivals.Release();
+        return Hang(context);
     }
 
     internal static Task Status(HttpContext context, int status)

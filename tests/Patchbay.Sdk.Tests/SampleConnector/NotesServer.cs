@@ -44,7 +44,14 @@ public sealed class NotesServer : IAsyncLifetime
         _app.MapPost("/notes", async (HttpRequest request) =>
         {
             JsonElement body = await JsonSerializer.DeserializeAsync<JsonElement>(request.Body);
-            return Results.Json(new { id = 42, title = body.GetProperty("title").GetString(), pinned = body.GetProperty("pinned").GetBoolean() }, statusCode: 201);
+            return Results.Json(new
+            {
+                id = 42,
+                title = body.GetProperty("title").GetString(),
+                pinned = body.GetProperty("pinned").GetBoolean(),
+                priority = body.GetProperty("priority").GetInt32(),
+                weights = body.GetProperty("weights"),
+            }, statusCode: 201);
         });
         _app.MapGet("/notes/{id:int}", (int id) => id == 1 ? Results.Json(new { id = 1, title = "first" }) : Results.NotFound(new { error = "not_found" }));
         _app.MapGet("/me", () => Results.Json(new { email = "ada@example.test", login = "ada" }));

@@ -20,14 +20,16 @@ public sealed class ListNotes : ActionHandler
     }
 }
 
-public sealed record CreateNoteInputs(string Title, bool Pinned);
+public sealed record NoteTag(int Weight);
+
+public sealed record CreateNoteInputs(string Title, bool Pinned, int Priority = 0, IReadOnlyList<NoteTag>? Tags = null);
 
 [Action("create_note")]
 public sealed class CreateNote : ActionHandler<CreateNoteInputs>
 {
     public override async Task<ActionOutcome> ExecuteAsync(CreateNoteInputs inputs, ConnectorContext context, CancellationToken cancellationToken)
     {
-        FetchResponse response = await context.FetchAsync($"{Notes.BaseUrl}/notes", HttpMethod.Post, json: new { title = inputs.Title, pinned = inputs.Pinned }, cancellationToken: cancellationToken);
+        FetchResponse response = await context.FetchAsync($"{Notes.BaseUrl}/notes", HttpMethod.Post, json: new { title = inputs.Title, pinned = inputs.Pinned, priority = inputs.Priority, weights = inputs.Tags?.Select(t => t.Weight).ToArray() ?? [] }, cancellationToken: cancellationToken);
         return new ActionResult(response.Data) { CostUsd = 0.01m };
     }
 }
@@ -67,9 +69,10 @@ public sealed class NewNotes : PollingTriggerHandler
             ["folder"] = inputs.GetProperty("folder").GetString(),
             ["since"] = lastPollTs?.ToString("O", CultureInfo.InvariantCulture),
         };
+        int max = inputs.TryGetProperty("max_notes", out JsonElement m) ? m.GetInt32() : int.MaxValue;
         FetchResponse response = await context.FetchAsync($"{Notes.BaseUrl}/notes", query: query, cancellationToken: cancellationToken);
         var records = new List<PollRecord>();
-        foreach (JsonElement note in response.Data.EnumerateArray())
+        foreach (JsonElement note in response.Data.EnumerateArray().Take(max))
         {
             records.Add(new PollRecord(note.GetProperty("id"), note));
         }
