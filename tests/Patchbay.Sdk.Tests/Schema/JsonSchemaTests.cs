@@ -296,6 +296,42 @@ public class JsonSchemaTests
         Assert.True(JsonSchema.Parse("""{"format":"email"}""", new JsonSchemaOptions { AssertFormat = false }).IsValid(Json("\"x\"")));
     }
 
+    /// <summary>
+    /// Found by the JsonSchema.Net differential test: numbers that System.Decimal rounds (1e-30 became 0, a 31-digit
+    /// value became 1) or double cannot hold (1e-400, 1e400) must still compare, equal and divide exactly.
+    /// </summary>
+    [Theory]
+    [InlineData("""{"exclusiveMinimum":0}""", "1e-30", true)]
+    [InlineData("""{"maximum":0}""", "1e-30", false)]
+    [InlineData("""{"enum":[0]}""", "1e-30", false)]
+    [InlineData("""{"type":"integer"}""", "1e-30", false)]
+    [InlineData("""{"multipleOf":1e-30}""", "1", true)]
+    [InlineData("""{"multipleOf":1e-30}""", "1e-31", false)]
+    [InlineData("""{"multipleOf":0.1}""", "1e-30", false)]
+    [InlineData("""{"maximum":1}""", "1.0000000000000000000000000000001", false)]
+    [InlineData("""{"minimum":1.0000000000000000000000000000001}""", "1", false)]
+    [InlineData("""{"const":1}""", "1.0000000000000000000000000000001", false)]
+    [InlineData("""{"const":1.0000000000000000000000000000001}""", "1.00000000000000000000000000000010", true)]
+    [InlineData("""{"uniqueItems":true}""", "[1,1.0000000000000000000000000000001]", true)]
+    [InlineData("""{"uniqueItems":true}""", "[1e-400,1.0e-400]", false)]
+    [InlineData("""{"type":"integer"}""", "1.0000000000000000000000000000001", false)]
+    [InlineData("""{"type":"integer"}""", "100000000000000000000000000000000.000", true)]
+    [InlineData("""{"exclusiveMaximum":1e-400}""", "0", true)]
+    [InlineData("""{"minimum":1e400}""", "1e399", false)]
+    [InlineData("""{"maximum":-1e400}""", "-1e401", true)]
+    [InlineData("""{"multipleOf":1e-400}""", "1", true)]
+    [InlineData("""{"multipleOf":3}""", "1e1000000000", false)]
+    [InlineData("""{"multipleOf":2}""", "1e1000000000", true)]
+    [InlineData("""{"multipleOf":7e-1000000000}""", "7", true)]
+    [InlineData("""{"minimum":1e1000000000}""", "9e999999999", false)]
+    [InlineData("""{"multipleOf":0.0000000000000000000000000001}""", "79228162514264337593543950335", true)]
+    public void Validate_NumbersBeyondDecimalAndDouble_AreExact(string schema, string instance, bool valid)
+    {
+        JsonSchema compiled = JsonSchema.Parse(schema);
+        Assert.Equal(valid, compiled.IsValid(Json(instance)));
+        Assert.Equal(valid, compiled.Validate(Json(instance)).IsValid);
+    }
+
     [Fact]
     public void Parse_InvalidOptions_OneMessageWithEveryProblem()
     {
