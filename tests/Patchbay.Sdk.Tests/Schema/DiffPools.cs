@@ -156,7 +156,7 @@ internal static class DiffPools
             "x:", "http://example.com/a b", "http://ex ample.com", "http://example.com/ü", "ftp://ftp.is.co.za/rfc/rfc1808.txt",
             "tel:+1-816-555-1212", "http://example.com/{x}", "http://example.com/a|b", "http://[::1", "http://user@:80",
             "1http://x", "a+b-c.d:x", "http://example.com/%41", "http://example.com:80a/", "http://[v1.x]/", "http://e.com/?q=\"",
-            "file:///tmp/x", "http://example.com/#frag?x", "http://example.com/\u0000",
+            "file:///tmp/x", "http://example.com/#frag?x", "http://example.com/\u0000", "http://[vz]/", "http://[v1.]/", "x:\u00a0",
         ],
         ["uri-reference"] =
         [
@@ -166,9 +166,14 @@ internal static class DiffPools
         ["iri"] =
         [
             "http://ƒøø.ßår/?∂éœ=πîx#πîüx", "http://➡.ws/䨹", "http://[2001:0db8:85a3:0000:0000:8a2e:0370:7334]", "/abc", "\\\\WINDOWS\\filëßåré",
-            "âππ", "http://a b.com", "http://example.com/%zz", "x:ü",
+            "âππ", "http://a b.com", "http://example.com/%zz", "x:ü", "x:\u00a0", "x:\u2028", "x:\ue000", "x:?\ue000", "x:\ufdd0",
+            "x:\U0001F600", "x:\U0010FFFF",
         ],
-        ["iri-reference"] = ["http://ƒøø.ßår/?∂éœ=πîx#πîüx", "//ƒøø.ßår/?∂éœ=πîx#πîüx", "/âππ", "âππ", "#ƒrägmênt", "#ƒräg\\mênt", "\\\\WINDOWS\\filëßåré", ""],
+        ["iri-reference"] =
+        [
+            "http://ƒøø.ßår/?∂éœ=πîx#πîüx", "//ƒøø.ßår/?∂éœ=πîx#πîüx", "/âππ", "âππ", "#ƒrägmênt", "#ƒräg\\mênt", "\\\\WINDOWS\\filëßåré", "",
+            "\u00a0", "#\u0085", "?\ue000", "\ue000", "\uffef", "\ufff0",
+        ],
         ["uri-template"] =
         [
             "http://example.com/dictionary/{term:1}/{term}", "http://example.com/dictionary/{term:1}/{term", "http://example.com/dictionary",

@@ -26,7 +26,10 @@ internal sealed class DiffStats
 /// </summary>
 internal static class DiffRunner
 {
-    private static readonly Reference.EvaluationOptions Evaluation = new()
+    private static readonly Reference.EvaluationOptions Evaluation = CreateEvaluationOptions();
+
+    /// <summary>Draft-7 evaluation as Patchbay does it: format is an assertion.</summary>
+    public static Reference.EvaluationOptions CreateEvaluationOptions() => new()
     {
         RequireFormatValidation = true,
         OutputFormat = Reference.OutputFormat.Flag,
@@ -67,7 +70,6 @@ internal static class DiffRunner
         }
 
         JsonSchema ours;
-        Reference.JsonSchema theirs;
         try
         {
             ours = JsonSchema.Parse(schemaText);
@@ -77,13 +79,15 @@ internal static class DiffRunner
             return "schema " + schemaText + "\n  Patchbay rejected this valid draft-7 schema: " + ex.Message;
         }
 
+        Reference.JsonSchema? theirs = null;
+        Exception? buildError = null;
         try
         {
             theirs = BuildReference(schemaText);
         }
-        catch (Exception ex)
+        catch (Exception ex) when (ex is not OutOfMemoryException)
         {
-            return "schema " + schemaText + "\n  JsonSchema.Net rejected it (" + ex.GetType().Name + ": " + ex.Message + "); Patchbay accepted it";
+            buildError = ex;
         }
 
         foreach (DiffJson instance in diffCase.Instances)
@@ -91,7 +95,6 @@ internal static class DiffRunner
             string instanceText = instance.ToString();
             using JsonDocument document = JsonDocument.Parse(instanceText);
             bool oursValid;
-            bool theirsValid;
             try
             {
                 oursValid = OursIsValid(ours, document.RootElement);
@@ -101,17 +104,17 @@ internal static class DiffRunner
                 return Describe(schemaText, instanceText) + "\n  Patchbay threw " + ex;
             }
 
-            try
+            bool? theirsValid = null;
+            Exception? error = buildError;
+            if (theirs is not null)
             {
-                theirsValid = ReferenceIsValid(theirs, document.RootElement);
-            }
-            catch (Exception ex)
-            {
-                theirsValid = !oursValid; // JsonSchema.Net throwing is a disagreement unless a known difference explains it
-                if (KnownDifferences.Explain(schemaText, instanceText) is null)
+                try
                 {
-                    return Describe(schemaText, instanceText) + "\n  JsonSchema.Net threw " + ex.GetType().Name + ": " + ex.Message
-                        + "; Patchbay says " + (oursValid ? "valid" : "invalid");
+                    theirsValid = ReferenceIsValid(theirs, document.RootElement);
+                }
+                catch (Exception ex) when (ex is not OutOfMemoryException)
+                {
+                    error = ex;
                 }
             }
 
@@ -128,19 +131,22 @@ internal static class DiffRunner
                 }
             }
 
-            if (oursValid != theirsValid)
+            if (theirsValid == oursValid)
             {
-                KnownDifference? known = KnownDifferences.Explain(schemaText, instanceText);
-                if (known is null)
-                {
-                    return Describe(schemaText, instanceText) + "\n  Patchbay says " + (oursValid ? "valid" : "invalid")
-                        + ", JsonSchema.Net says " + (theirsValid ? "valid" : "invalid");
-                }
+                continue;
+            }
 
-                if (stats is not null)
-                {
-                    stats.Excluded[known.Id] = stats.Excluded.GetValueOrDefault(known.Id) + 1;
-                }
+            KnownDifference[] known = KnownDifferences.Explain(schemaText, instanceText, oursValid, error);
+            if (known.Length == 0)
+            {
+                return Describe(schemaText, instanceText) + "\n  Patchbay says " + (oursValid ? "valid" : "invalid") + ", JsonSchema.Net "
+                    + (error is null ? "says " + (theirsValid == true ? "valid" : "invalid") : "threw " + error.GetType().Name + ": " + error.Message);
+            }
+
+            if (stats is not null)
+            {
+                string id = string.Join(" + ", known.Select(k => k.Id));
+                stats.Excluded[id] = stats.Excluded.GetValueOrDefault(id) + 1;
             }
         }
 

@@ -594,7 +594,10 @@ internal sealed class InstanceGen(DiffJson root)
         {
             foreach (double value in (double[])[Math.BitIncrement(approximate), Math.BitDecrement(approximate), -approximate, approximate / 10])
             {
-                values.Add(value.ToString("R", CultureInfo.InvariantCulture));
+                if (double.IsFinite(value))
+                {
+                    values.Add(value.ToString("R", CultureInfo.InvariantCulture));
+                }
             }
         }
 

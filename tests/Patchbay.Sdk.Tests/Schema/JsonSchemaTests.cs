@@ -332,6 +332,52 @@ public class JsonSchemaTests
         Assert.Equal(valid, compiled.Validate(Json(instance)).IsValid);
     }
 
+    /// <summary>
+    /// Found by the JsonSchema.Net differential test: inside a character class \S, \D and \W kept .NET's Unicode
+    /// meaning, so [\s\S] missed U+0085 (a .NET space, not an ECMA-262 one) and [\d\D] missed Arabic-Indic digits.
+    /// </summary>
+    [Theory]
+    [InlineData("^[\\s\\S]$", "\u0085", true)]
+    [InlineData("^[\\S]$", "\u0085", true)]
+    [InlineData("^[^\\S]$", "\u0085", false)]
+    [InlineData("^[\\S]$", "\u00a0", false)]
+    [InlineData("^[\\d\\D]$", "\u0661", true)]
+    [InlineData("^[\\D]$", "\u0661", true)]
+    [InlineData("^[\\D]$", "7", false)]
+    [InlineData("^[\\w\\W]$", "é", true)]
+    [InlineData("^[\\W]$", "é", true)]
+    [InlineData("^[\\W]$", "_", false)]
+    [InlineData("^[x\\W]$", "é", true)]
+    public void Validate_NegatedClassEscapesInsideClass_AreEcmaScript(string pattern, string instance, bool valid)
+    {
+        JsonSchema schema = JsonSchema.Parse("{\"pattern\":" + JsonSerializer.Serialize(pattern) + "}");
+        Assert.Equal(valid, schema.IsValid(Json("\"" + instance + "\"")));
+    }
+
+    /// <summary>
+    /// Found by the JsonSchema.Net differential test: IRIs allowed any non-whitespace character above U+009F. RFC 3987
+    /// allows exactly ucschar (which includes U+00A0 and U+2028), private use only in the query, no noncharacters.
+    /// Its sibling: an IP literal starting with v was accepted whatever followed; RFC 3986 IPvFuture is v HEX "." chars.
+    /// </summary>
+    [Theory]
+    [InlineData("iri-reference", "\u00a0", true)]
+    [InlineData("iri-reference", "\u2028", true)]
+    [InlineData("iri", "x:\u00a0", true)]
+    [InlineData("iri", "http://example.com/\ud83d\ude00", true)]
+    [InlineData("iri", "http://example.com/\ue000", false)]
+    [InlineData("iri", "http://example.com/?\ue000", true)]
+    [InlineData("iri", "http://example.com/\ufdd0", false)]
+    [InlineData("iri", "http://example.com/\ufffe", false)]
+    [InlineData("iri", "http://example.com/\ud800", false)]
+    [InlineData("iri", "http://example.com/\udbff\udfff", false)]
+    [InlineData("iri-reference", "#\u0085", false)]
+    [InlineData("uri-reference", "\u00a0", false)]
+    public void Validate_IriCharactersAndIPvFuture_FollowTheRfcs(string format, string instance, bool valid)
+    {
+        JsonSchema schema = JsonSchema.Parse("{\"format\":\"" + format + "\"}");
+        Assert.Equal(valid, schema.IsValid(Json("\"" + instance + "\"")));
+    }
+
     [Fact]
     public void Parse_InvalidOptions_OneMessageWithEveryProblem()
     {

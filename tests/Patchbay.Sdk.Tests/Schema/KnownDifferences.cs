@@ -1,18 +1,462 @@
+using System.Globalization;
+using System.Numerics;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
+using Reference = Json.Schema;
+
 namespace Patchbay.Sdk.Tests.Schema;
 
 /// <summary>
-/// A place where JsonSchema.Net 8.0.5 answers differently from draft 7, with the smallest case that shows it, the
-/// verdict draft 7 requires, and why. <see cref="Applies"/> is as narrow as the bug: a disagreement is excluded from the
-/// differential comparison only when it holds.
+/// A place where JsonSchema.Net 8.0.5 answers differently from draft 7: the smallest case that shows it, the verdict
+/// draft 7 requires there, why, and a workaround. A disagreement in the differential test is excluded only when
+/// JsonSchema.Net, given the workaround, agrees with Patchbay; so each entry excludes exactly its own bug.
 /// </summary>
-internal sealed record KnownDifference(string Id, string Schema, string Instance, bool ValidPerDraft7, string Why, Func<string, string, bool> Applies);
+internal sealed record KnownDifference(string Id, string Schema, string Instance, bool ValidPerDraft7, string Why)
+{
+    /// <summary>An equivalent draft-7 schema that avoids the bug (the input unchanged where the bug is absent).</summary>
+    public Func<string, string>? Rewrite { get; init; }
 
-/// <summary>The JsonSchema.Net bugs the differential test found (see bench/RESULTS.md for the run that found them).</summary>
+    /// <summary>For (format, string): the draft-7 verdict where JsonSchema.Net's is wrong, else null (JsonSchema.Net's own).</summary>
+    public Func<string, string, bool?>? FormatVerdict { get; init; }
+
+    /// <summary>An equal instance (draft 7 compares values, not spellings) that avoids the bug.</summary>
+    public Func<string, string>? RewriteInstance { get; init; }
+
+    /// <summary>
+    /// For bugs no equivalent input avoids: whether (schema, instance, JsonSchema.Net's exception or null) shows this bug.
+    /// Checked with the test's own arithmetic, never with Patchbay's.
+    /// </summary>
+    public Func<string, string, Exception?, bool>? Shows { get; init; }
+}
+
+/// <summary>The JsonSchema.Net bugs the differential test found (bench/RESULTS.md has the runs that found them).</summary>
 internal static class KnownDifferences
 {
+    /// <summary>.NET-only regex syntax in the format pool: each is not ECMA-262 (the suite's optional/format/regex.json and ecmascript-regex.json).</summary>
+    private static readonly HashSet<string> DotNetOnlyRegex = new(StringComparer.Ordinal)
+    {
+        "(?#comment)", "(?i)a", "\\a", "\\A", "\\Z", "\\z", "\\e", "\\p{IsGreek}",
+    };
+
+    /// <summary>RFC 6570 §2: literals, and expressions of an optional operator and comma-separated varspecs.</summary>
+    private static readonly Regex UriTemplateGrammar = new(
+        """^(?:[^\x00-\x20"'%<>\\^`{|}\x7F]|%[0-9A-Fa-f]{2}|\{[+#./;?&=,!@|]?(?:[A-Za-z0-9_]|%[0-9A-Fa-f]{2})(?:\.?(?:[A-Za-z0-9_]|%[0-9A-Fa-f]{2}))*(?::[1-9][0-9]{0,3}|\*)?(?:,(?:[A-Za-z0-9_]|%[0-9A-Fa-f]{2})(?:\.?(?:[A-Za-z0-9_]|%[0-9A-Fa-f]{2}))*(?::[1-9][0-9]{0,3}|\*)?)*\})*$""",
+        RegexOptions.CultureInvariant);
+
     public static readonly KnownDifference[] All =
     [
+        new("ref-siblings-applied",
+            """{"maximum":-1,"$ref":"#/definitions/a","definitions":{"a":{}}}""", "2", true,
+            "Draft 7 core §8.3: \"All other properties in a $ref object MUST be ignored.\" JsonSchema.Net ignores the keywords after "
+            + "$ref but applies those written before it, so member order changes the verdict.")
+        {
+            Rewrite = RefFirst,
+        },
+        new("unicode-property-long-names",
+            """{"pattern":"^\\p{Letter}$"}""", "\"é\"", true,
+            "Draft 7 validation §4.3: patterns are ECMA-262 regular expressions, where \\p{Letter} is General_Category=Letter "
+            + "(the official suite's optional/ecmascript-regex.json tests it). JsonSchema.Net hands the pattern to .NET, which only "
+            + "knows the short name \\p{L}, and the schema fails to build.")
+        {
+            Rewrite = schema => schema.Replace("\\\\p{Letter}", "\\\\p{L}", StringComparison.Ordinal),
+        },
+        new("numbers-beyond-decimal",
+            """{"enum":[0]}""", "1e-30", false,
+            "Draft 7 compares JSON numbers by value, of any size and precision (core §4.2.2). JsonSchema.Net converts them to "
+            + "System.Decimal for enum, const and uniqueItems: 1e-30 and 4.9e-324 round to 0 and equal it, and numbers beyond "
+            + "±7.9e28 throw FormatException instead of answering.")
+        {
+            Shows = (schema, instance, _) => HasNumberDecimalCannotHold(schema) || HasNumberDecimalCannotHold(instance),
+        },
+        new("integer-through-double",
+            """{"type":"integer"}""", "1.0000000000000001", false,
+            "Draft 7 validation §6.1.1 / core §4.2.1: an integer is a number with a zero fractional part. JsonSchema.Net decides "
+            + "through double, where 1.0000000000000001 rounds to 1.")
+        {
+            Shows = (schema, instance, _) => schema.Contains("\"integer\"", StringComparison.Ordinal) && Numbers(instance).Any(IsFractionDoubleRoundsAway),
+        },
+        new("uniqueItems-nested-number-spelling",
+            """{"uniqueItems":true}""", "[[1],[1.0]]", false,
+            "Draft 7 validation §6.4.3 with core §4.2.2: 1 and 1.0 are equal, so [[1],[1.0]] has two equal items. JsonSchema.Net "
+            + "compares numbers inside nested arrays and objects by their spelling (top-level items and enum/const compare right).")
+        {
+            RewriteInstance = CanonicalNumbers,
+        },
+        new("length-counts-graphemes",
+            """{"maxLength":1}""", "\"e\\u0301\"", false,
+            "Draft 7 validation §6.3.1: a string's length is its number of characters (code points, RFC 8259). JsonSchema.Net "
+            + "counts grapheme clusters, so e + U+0301 COMBINING ACUTE is 1 long instead of 2.")
+        {
+            Shows = (schema, instance, _) => schema.Contains("Length\"", StringComparison.Ordinal) && Strings(instance).Any(GraphemesDiffer),
+        },
+        new("pattern-dot",
+            """{"pattern":"^.$"}""", "\"\\r\"", false,
+            "ECMA-262 (draft 7 validation §4.3): . matches any code point but the line terminators \\n \\r U+2028 U+2029, and a "
+            + "surrogate pair as one character. JsonSchema.Net runs the pattern as .NET, where . matches \\r and half a pair.")
+        {
+            Rewrite = schema => RewritePatterns(schema, pattern => EcmaPatterns.Rewrite(pattern, EcmaPatterns.Construct.Dot)),
+        },
+        new("pattern-dollar",
+            """{"pattern":"^abc$"}""", "\"abc\\n\"", false,
+            "ECMA-262: $ without the m flag matches only at the end of the input. .NET's $ also matches before a final \\n.")
+        {
+            Rewrite = schema => RewritePatterns(schema, pattern => EcmaPatterns.Rewrite(pattern, EcmaPatterns.Construct.Dollar)),
+        },
+        new("pattern-whitespace-class",
+            """{"pattern":"^\\s$"}""", "\"\\u00a0\"", true,
+            "ECMA-262: \\s is WhiteSpace and LineTerminator, which include U+00A0, U+FEFF and the Zs spaces. JsonSchema.Net's \\s "
+            + "(.NET's ECMAScript mode) is only [ \\f\\n\\r\\t\\v].")
+        {
+            Rewrite = schema => RewritePatterns(schema, pattern => EcmaPatterns.Rewrite(pattern, EcmaPatterns.Construct.Space)),
+        },
+        new("pattern-astral-quantifier",
+            """{"pattern":"^🐲*$"}""", "\"\"", true,
+            "ECMA-262 with Unicode semantics (the suite's optional/non-bmp-regex.json): a quantifier after 🐲 repeats the whole "
+            + "character. In .NET it repeats only the low surrogate, so ^🐲*$ rejects the empty string.")
+        {
+            Rewrite = schema => RewritePatterns(schema, pattern => EcmaPatterns.Rewrite(pattern, EcmaPatterns.Construct.Astral)),
+        },
+        new("regex-format-accepts-dotnet-syntax",
+            """{"format":"regex"}""", "\"(?#comment)\"", false,
+            "Draft 7 validation §7.3.8: format regex means a valid ECMA-262 regular expression. JsonSchema.Net asks .NET, which "
+            + "accepts its own syntax: (?#...) comments, inline flags (?i), \\a \\A \\Z \\z \\e, named blocks \\p{IsGreek}.")
+        {
+            FormatVerdict = (format, value) => format == "regex" && DotNetOnlyRegex.Contains(value) ? false : null,
+        },
+        new("uri-reference-control-characters",
+            """{"format":"uri-reference"}""", "\"\\n\"", false,
+            "Draft 7 validation §7.3.5: uri-reference and iri-reference are RFC 3986 / RFC 3987 references, which cannot contain "
+            + "control characters. JsonSchema.Net (System.Uri) accepts them.")
+        {
+            FormatVerdict = (format, value) => format is "uri" or "uri-reference" or "iri" or "iri-reference" && value.Any(char.IsControl) ? false : null,
+        },
+        new("uri-template-unchecked",
+            """{"format":"uri-template"}""", "\"{x:0}\"", false,
+            "Draft 7 validation §7.3.6: uri-template is RFC 6570 syntax (a prefix length is 1 to 9999, variable names have no "
+            + "spaces). JsonSchema.Net checks uri-template like a URI reference. The verdict used instead is RFC 6570's grammar, "
+            + "written out in this test.")
+        {
+            FormatVerdict = (format, value) => format == "uri-template" ? UriTemplateGrammar.IsMatch(value) : null,
+        },
     ];
 
-    public static KnownDifference? Explain(string schema, string instance) => All.FirstOrDefault(d => d.Applies(schema, instance));
+    /// <summary>The entries that explain a disagreement: the first alone that makes JsonSchema.Net agree, else all together, else none.</summary>
+    public static KnownDifference[] Explain(string schema, string instance, bool ours, Exception? theirsError)
+    {
+        foreach (KnownDifference difference in All)
+        {
+            if (difference.Shows?.Invoke(schema, instance, theirsError) == true)
+            {
+                return [difference];
+            }
+
+            if ((difference.Rewrite ?? difference.RewriteInstance ?? (object?)difference.FormatVerdict) is not null && AgreesWith(ours, schema, instance, [difference]))
+            {
+                return [difference];
+            }
+        }
+
+        return AgreesWith(ours, schema, instance, All) ? All : [];
+    }
+
+    /// <summary>Whether JsonSchema.Net, with these workarounds, reaches Patchbay's verdict (a throw counts as no).</summary>
+    private static bool AgreesWith(bool ours, string schema, string instance, KnownDifference[] workarounds)
+    {
+        try
+        {
+            string rewritten = workarounds.Aggregate(schema, (text, d) => d.Rewrite?.Invoke(text) ?? text);
+            Reference.EvaluationOptions options = DiffRunner.CreateEvaluationOptions();
+            Func<string, string, bool?>[] verdicts = [.. workarounds.Select(d => d.FormatVerdict).OfType<Func<string, string, bool?>>()];
+            if (verdicts.Length > 0)
+            {
+                foreach (string format in DiffPools.Formats)
+                {
+                    options.FormatRegistry.Register(new CorrectedFormat(format, verdicts));
+                }
+            }
+
+            string equalInstance = workarounds.Aggregate(instance, (text, d) => d.RewriteInstance?.Invoke(text) ?? text);
+            using JsonDocument document = JsonDocument.Parse(equalInstance);
+            return DiffRunner.BuildReference(rewritten).Evaluate(document.RootElement, options).IsValid == ours;
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            return workarounds.Any(d => d.Shows?.Invoke(schema, instance, ex) == true);
+        }
+    }
+
+    /// <summary>JsonSchema.Net's own check for a format, except where a known difference gives draft 7's verdict.</summary>
+    private sealed class CorrectedFormat(string key, Func<string, string, bool?>[] verdicts) : Reference.Format(key)
+    {
+        private readonly Reference.Format _original = Reference.FormatRegistry.Global.Get(key);
+
+        public override bool Validate(JsonElement value, out string? errorMessage)
+        {
+            if (value.ValueKind == JsonValueKind.String)
+            {
+                string text = value.GetString()!;
+                foreach (Func<string, string, bool?> verdict in verdicts)
+                {
+                    if (verdict(Key, text) is bool corrected)
+                    {
+                        errorMessage = corrected ? null : "not a valid " + Key + " (draft 7)";
+                        return corrected;
+                    }
+                }
+            }
+
+            return _original.Validate(value, out errorMessage);
+        }
+    }
+
+    /// <summary>The same schema with <c>$ref</c> first in every object (draft 7 ignores its siblings in any order).</summary>
+    internal static string RefFirst(string schema)
+    {
+        static JsonNode? Reorder(JsonNode? node) => node switch
+        {
+            JsonObject obj => new JsonObject(obj.OrderBy(p => p.Key == "$ref" ? 0 : 1)
+                .Select(p => KeyValuePair.Create(p.Key, Reorder(p.Value?.DeepClone())))),
+            JsonArray array => new JsonArray([.. array.Select(item => Reorder(item?.DeepClone()))]),
+            _ => node,
+        };
+
+        return Reorder(JsonNode.Parse(schema))!.ToJsonString();
+    }
+
+    /// <summary>The same schema with every <c>pattern</c> and <c>patternProperties</c> key passed through <paramref name="rewrite"/>.</summary>
+    private static string RewritePatterns(string schema, Func<string, string> rewrite)
+    {
+        JsonNode? Walk(JsonNode? node) => node switch
+        {
+            JsonObject obj => new JsonObject(obj.Select(p => KeyValuePair.Create(p.Key, p.Key switch
+            {
+                "pattern" when p.Value is JsonValue value && value.TryGetValue(out string? pattern) => JsonValue.Create(rewrite(pattern)),
+                "patternProperties" when p.Value is JsonObject map =>
+                    new JsonObject(map.Select(m => KeyValuePair.Create(rewrite(m.Key), Walk(m.Value?.DeepClone())))),
+                _ => Walk(p.Value?.DeepClone()),
+            }))),
+            JsonArray array => new JsonArray([.. array.Select(item => Walk(item?.DeepClone()))]),
+            _ => node,
+        };
+
+        return Walk(JsonNode.Parse(schema))!.ToJsonString();
+    }
+
+    /// <summary>The same instance with every number that System.Decimal holds written canonically (1.0 and 1e0 as 1).</summary>
+    private static string CanonicalNumbers(string instance)
+    {
+        var reader = new Utf8JsonReader(Encoding.UTF8.GetBytes(instance));
+        using var buffer = new MemoryStream();
+        using (var writer = new Utf8JsonWriter(buffer))
+        {
+            while (reader.Read())
+            {
+                switch (reader.TokenType)
+                {
+                    case JsonTokenType.StartObject: writer.WriteStartObject(); break;
+                    case JsonTokenType.EndObject: writer.WriteEndObject(); break;
+                    case JsonTokenType.StartArray: writer.WriteStartArray(); break;
+                    case JsonTokenType.EndArray: writer.WriteEndArray(); break;
+                    case JsonTokenType.PropertyName: writer.WritePropertyName(reader.GetString()!); break;
+                    case JsonTokenType.String: writer.WriteStringValue(reader.GetString()); break;
+                    case JsonTokenType.True: writer.WriteBooleanValue(true); break;
+                    case JsonTokenType.False: writer.WriteBooleanValue(false); break;
+                    case JsonTokenType.Null: writer.WriteNullValue(); break;
+                    default:
+                        string raw = Encoding.UTF8.GetString(reader.ValueSpan);
+                        if (DecimalHolds(raw, out decimal value))
+                        {
+                            writer.WriteRawValue((value / 1.000000000000000000000000000000000m).ToString(CultureInfo.InvariantCulture));
+                        }
+                        else
+                        {
+                            writer.WriteRawValue(raw);
+                        }
+
+                        break;
+                }
+            }
+        }
+
+        return Encoding.UTF8.GetString(buffer.ToArray());
+    }
+
+    private static List<string> Numbers(string json)
+    {
+        var numbers = new List<string>();
+        var reader = new Utf8JsonReader(Encoding.UTF8.GetBytes(json));
+        while (reader.Read())
+        {
+            if (reader.TokenType == JsonTokenType.Number)
+            {
+                numbers.Add(Encoding.UTF8.GetString(reader.ValueSpan));
+            }
+        }
+
+        return numbers;
+    }
+
+    private static List<string> Strings(string json)
+    {
+        var strings = new List<string>();
+        var reader = new Utf8JsonReader(Encoding.UTF8.GetBytes(json));
+        while (reader.Read())
+        {
+            if (reader.TokenType is JsonTokenType.String or JsonTokenType.PropertyName)
+            {
+                strings.Add(reader.GetString()!);
+            }
+        }
+
+        return strings;
+    }
+
+    internal static bool HasNumberDecimalCannotHold(string json) => Numbers(json).Any(n => !DecimalHolds(n, out _));
+
+    /// <summary>Whether System.Decimal holds this JSON number exactly: its value, by the test's own big-integer arithmetic.</summary>
+    internal static bool DecimalHolds(string raw, out decimal value)
+    {
+        if (!decimal.TryParse(raw, NumberStyles.Float, CultureInfo.InvariantCulture, out value))
+        {
+            return false;
+        }
+
+        (BigInteger significand, long exponent) = Exact(raw);
+        int[] bits = decimal.GetBits(value);
+        var held = new BigInteger(((ulong)(uint)bits[2] << 32) | (uint)bits[1]);
+        held = (held << 32) | (uint)bits[0];
+        (BigInteger heldSignificand, long heldExponent) = Normalize(value < 0 ? -held : held, -((bits[3] >> 16) & 0xFF));
+        return heldSignificand == significand && (significand.IsZero || heldExponent == exponent);
+    }
+
+    /// <summary>A JSON number's exact value as significand × 10^exponent, without trailing zeros.</summary>
+    private static (BigInteger Significand, long Exponent) Exact(string raw)
+    {
+        int e = raw.IndexOfAny(['e', 'E']);
+        string mantissa = e < 0 ? raw : raw[..e];
+        long exponent = e < 0 ? 0 : long.Parse(raw[(e + 1)..], NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture);
+        int dot = mantissa.IndexOf('.', StringComparison.Ordinal);
+        if (dot >= 0)
+        {
+            exponent -= mantissa.Length - dot - 1;
+            mantissa = mantissa.Remove(dot, 1);
+        }
+
+        return Normalize(BigInteger.Parse(mantissa, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture), exponent);
+    }
+
+    private static (BigInteger, long) Normalize(BigInteger significand, long exponent)
+    {
+        if (significand.IsZero)
+        {
+            return (significand, 0);
+        }
+
+        while ((significand % 10).IsZero)
+        {
+            significand /= 10;
+            exponent++;
+        }
+
+        return (significand, exponent);
+    }
+
+    /// <summary>A number with a non-zero fraction that double rounds to a whole number (1.0000000000000001).</summary>
+    private static bool IsFractionDoubleRoundsAway(string raw)
+    {
+        (_, long exponent) = Exact(raw);
+        double approximate = double.Parse(raw, NumberStyles.Float, CultureInfo.InvariantCulture);
+        return exponent < 0 && double.IsFinite(approximate) && Math.Floor(approximate) == approximate;
+    }
+
+    /// <summary>Whether a string has a different number of grapheme clusters than of code points.</summary>
+    private static bool GraphemesDiffer(string value) =>
+        new StringInfo(value).LengthInTextElements != value.EnumerateRunes().Count();
+}
+
+/// <summary>
+/// One ECMA-262 construct at a time, written so that .NET's regex engine (which JsonSchema.Net uses as is) gives it its
+/// ECMA-262 meaning. Each is the workaround of one known difference; the rest of the pattern is left as written.
+/// </summary>
+internal static class EcmaPatterns
+{
+    private const string WhiteSpace = "\\t\\n\\v\\f\\r \\u00a0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000\\ufeff";
+
+    public enum Construct
+    {
+        Dot,
+        Dollar,
+        Space,
+        Astral,
+    }
+
+    public static string Rewrite(string pattern, Construct construct)
+    {
+        var builder = new StringBuilder();
+        bool inClass = false;
+        for (int i = 0; i < pattern.Length; i++)
+        {
+            char c = pattern[i];
+            if (c == '\\' && i + 1 < pattern.Length)
+            {
+                char next = pattern[++i];
+                if (construct == Construct.Space && next is 's' or 'S' && !(inClass && next == 'S'))
+                {
+                    builder.Append(inClass ? WhiteSpace : next == 's' ? "[" + WhiteSpace + "]" : "[^" + WhiteSpace + "]");
+                }
+                else
+                {
+                    builder.Append(c).Append(next);
+                }
+
+                continue;
+            }
+
+            if (inClass)
+            {
+                inClass = c != ']';
+                builder.Append(c);
+                continue;
+            }
+
+            if (c == '[')
+            {
+                inClass = true;
+                builder.Append(c);
+                if (i + 1 < pattern.Length && pattern[i + 1] == '^')
+                {
+                    builder.Append(pattern[++i]);
+                }
+
+                if (i + 1 < pattern.Length && pattern[i + 1] == ']')
+                {
+                    builder.Append(pattern[++i]); // [] and [^]: ECMA-262 ends the class here
+                    inClass = false;
+                }
+
+                continue;
+            }
+
+            if (construct == Construct.Dot && c == '.')
+            {
+                builder.Append("(?:[\\ud800-\\udbff][\\udc00-\\udfff]|[^\\n\\r\\u2028\\u2029])");
+            }
+            else if (construct == Construct.Dollar && c == '$')
+            {
+                builder.Append("(?!\\n)$");
+            }
+            else if (construct == Construct.Astral && char.IsHighSurrogate(c) && i + 1 < pattern.Length && char.IsLowSurrogate(pattern[i + 1]))
+            {
+                builder.Append("(?:").Append(c).Append(pattern[++i]).Append(')');
+            }
+            else
+            {
+                builder.Append(c);
+            }
+        }
+
+        return builder.ToString();
+    }
 }
