@@ -72,12 +72,13 @@ internal static class KnownDifferences
         new("numbers-beyond-decimal",
             """{"enum":[0]}""", "1e-30", false,
             "Draft 7 compares JSON numbers by value, of any size and precision (core §4.2.2). JsonSchema.Net converts them to "
-            + "System.Decimal for enum, const and uniqueItems: 1e-30 and 4.9e-324 round to 0 and equal it, and numbers beyond "
-            + "±7.9e28 throw FormatException instead of answering.")
+            + "System.Decimal for enum, const and uniqueItems: 1e-30 and 5e-324 round to 0 and equal it (on either side: an "
+            + "instance 0 matches const 5e-324), and numbers beyond ±7.9e28 throw FormatException instead of answering.")
         {
             Shows = (schema, instance, error) => error is FormatException or OverflowException
                 ? HasNumberDecimalCannotHold(schema) || HasNumberDecimalCannotHold(instance)
-                : HasNumberDecimalCannotHold(instance) && ((string[])["\"enum\"", "\"const\"", "\"uniqueItems\""]).Any(k => schema.Contains(k, StringComparison.Ordinal)),
+                : (HasNumberDecimalCannotHold(instance) && ((string[])["\"enum\"", "\"const\"", "\"uniqueItems\""]).Any(k => schema.Contains(k, StringComparison.Ordinal)))
+                    || HasNumberDecimalCannotHold("[" + string.Join(",", EnumAndConstValues(schema)) + "]"),
         },
         new("integer-through-double",
             """{"type":"integer"}""", "1.0000000000000001", false,
@@ -261,6 +262,39 @@ internal static class KnownDifferences
         {
             return false;
         }
+    }
+
+    /// <summary>The JSON text of every enum and const value in a schema.</summary>
+    private static List<string> EnumAndConstValues(string schema)
+    {
+        var values = new List<string>();
+        void Walk(JsonNode? node)
+        {
+            if (node is JsonObject obj)
+            {
+                foreach (KeyValuePair<string, JsonNode?> member in obj)
+                {
+                    if (member.Key is "enum" or "const")
+                    {
+                        values.Add(member.Value?.ToJsonString() ?? "null");
+                    }
+                    else
+                    {
+                        Walk(member.Value);
+                    }
+                }
+            }
+            else if (node is JsonArray array)
+            {
+                foreach (JsonNode? item in array)
+                {
+                    Walk(item);
+                }
+            }
+        }
+
+        Walk(JsonNode.Parse(schema));
+        return values;
     }
 
     /// <summary>The same schema without the named keywords anywhere.</summary>
