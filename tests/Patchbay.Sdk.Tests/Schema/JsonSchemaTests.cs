@@ -355,6 +355,25 @@ public class JsonSchemaTests
     }
 
     /// <summary>
+    /// Found by the JsonSchema.Net differential test (seed 2 long run): \b and \B are word boundaries by ECMA-262's
+    /// ASCII word characters, so \bfoo\b matches inside "éfooé"; .NET's \b counts é as a word character.
+    /// </summary>
+    [Theory]
+    [InlineData("\\bfoo\\b", "éfooé", true)]
+    [InlineData("\\bfoo\\b", "foo bar", true)]
+    [InlineData("\\bfoo\\b", "foobar", false)]
+    [InlineData("\\bfoo\\b", "\u0661foo", true)]
+    [InlineData("\\Bfoo", "éfoo", false)]
+    [InlineData("\\Bfoo", "afoo", true)]
+    [InlineData("^\\B$", "", true)]
+    [InlineData("^[\\b]$", "\\b", true)]
+    public void Validate_WordBoundaries_AreEcmaScript(string pattern, string instance, bool valid)
+    {
+        JsonSchema schema = JsonSchema.Parse("{\"pattern\":" + JsonSerializer.Serialize(pattern) + "}");
+        Assert.Equal(valid, schema.IsValid(Json("\"" + instance + "\"")));
+    }
+
+    /// <summary>
     /// Found by the JsonSchema.Net differential test: IRIs allowed any non-whitespace character above U+009F. RFC 3987
     /// allows exactly ucschar (which includes U+00A0 and U+2028), private use only in the query, no noncharacters.
     /// Its sibling: an IP literal starting with v was accepted whatever followed; RFC 3986 IPvFuture is v HEX "." chars.

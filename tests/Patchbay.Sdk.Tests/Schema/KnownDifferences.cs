@@ -99,7 +99,7 @@ internal static class KnownDifferences
             "Draft 7 validation §6.3.1: a string's length is its number of characters (code points, RFC 8259). JsonSchema.Net "
             + "counts grapheme clusters, so e + U+0301 COMBINING ACUTE is 1 long instead of 2.")
         {
-            Shows = (schema, instance, _) => Strings(instance).Any(GraphemesDiffer) && Agrees(RemoveKeywords(schema, "minLength", "maxLength"), instance),
+            Shows = (schema, instance, _) => Strings(instance).Any(GraphemesDiffer) && AgreesWithoutLengths(schema, instance),
         },
         new("pattern-dot",
             """{"pattern":"^.$"}""", "\"\\r\"", false,
@@ -246,17 +246,37 @@ internal static class KnownDifferences
             }
         }
 
-        return AgreesWith(ours, schema, instance, All) ? All : [];
+        if (!AgreesWith(ours, schema, instance, All))
+        {
+            return [];
+        }
+
+        // Several bugs at once: keep only the entries whose workarounds are needed.
+        KnownDifference[] needed = All;
+        foreach (KnownDifference difference in All)
+        {
+            KnownDifference[] without = [.. needed.Where(d => d != difference)];
+            if (AgreesWith(ours, schema, instance, without))
+            {
+                needed = without;
+            }
+        }
+
+        return needed;
     }
 
-    /// <summary>Whether JsonSchema.Net and Patchbay agree on a (transformed) schema: a diagnostic, not an exclusion by itself.</summary>
-    private static bool Agrees(string schema, string instance)
+    /// <summary>
+    /// Whether the two agree once minLength and maxLength are gone (both validators on the same schema, JsonSchema.Net with
+    /// every other workaround): the diagnostic that the length keywords, not something else, caused a disagreement.
+    /// </summary>
+    private static bool AgreesWithoutLengths(string schema, string instance)
     {
         try
         {
+            string withoutLengths = RemoveKeywords(schema, "minLength", "maxLength");
             using JsonDocument document = JsonDocument.Parse(instance);
-            return DiffRunner.OursIsValid(Patchbay.Sdk.Schema.JsonSchema.Parse(schema), document.RootElement)
-                == DiffRunner.ReferenceIsValid(Build(schema), document.RootElement);
+            bool ours = DiffRunner.OursIsValid(Patchbay.Sdk.Schema.JsonSchema.Parse(withoutLengths), document.RootElement);
+            return AgreesWith(ours, withoutLengths, instance, [.. All.Where(d => d.Id != "length-counts-graphemes")]);
         }
         catch (Exception ex) when (ex is not OutOfMemoryException)
         {
