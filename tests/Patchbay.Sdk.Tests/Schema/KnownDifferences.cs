@@ -52,6 +52,32 @@ internal static class KnownDifferences
         """^(?:[^\x00-\x20"'%<>\\^`{|}\x7F]|%[0-9A-Fa-f]{2}|\{[+#./;?&=,!@|]?(?:[A-Za-z0-9_]|%[0-9A-Fa-f]{2})(?:\.?(?:[A-Za-z0-9_]|%[0-9A-Fa-f]{2}))*(?::[1-9][0-9]{0,3}|\*)?(?:,(?:[A-Za-z0-9_]|%[0-9A-Fa-f]{2})(?:\.?(?:[A-Za-z0-9_]|%[0-9A-Fa-f]{2}))*(?::[1-9][0-9]{0,3}|\*)?)*\})*$""",
         RegexOptions.CultureInvariant);
 
+    /// <summary>RFC 3986 / 3987 verdicts for exact values System.Uri gets wrong.</summary>
+    private static readonly Func<string, string, bool?> UriTable = Table(["uri", "uri-reference", "iri", "iri-reference"], new()
+            {
+                ["http://a/b?c#d#e"] = false,
+                ["http://example.com/%zz"] = false,
+                ["x:"] = true,
+                ["http://user@:80"] = true,
+                ["http://[v1.x]/"] = true,
+                ["a:b"] = true,
+                ["%"] = false,
+                ["#a#b"] = false,
+                ["%4"] = false,
+                [":a"] = false,
+                ["//host:80x/"] = false,
+                ["x:ü"] = true,
+                ["x:\u00a0"] = true,
+                ["x:\u2028"] = true,
+                ["x:?\ue000"] = true,
+                ["x:\U0001F600"] = true,
+                ["#\u0085"] = false,
+                ["\u0085"] = false,
+                ["\ue000"] = false,
+                ["\ufff0"] = false,
+                [" "] = false,
+            });
+
     public static readonly KnownDifference[] All =
     [
         new("ref-siblings-applied",
@@ -173,39 +199,20 @@ internal static class KnownDifferences
             """{"format":"uri"}""", "\"http://user@:80\"", true,
             "RFC 3986 (uri, uri-reference; draft 7 validation §7.3.5) and RFC 3987 (iri, iri-reference): a reg-name may be empty "
             + "(http://user@:80), an IP literal may be IPvFuture ([v1.x]), x: and a:b are absolute URIs, a fragment has no second "
-            + "#, % must start a %HH escape, a port is digits, a relative reference's first segment has no colon (:a), and IRI "
+            + "#, % must start a %HH escape, a port is digits, a relative reference's first segment has no colon unless it is a "
+            + "scheme (:a, 2013-350T01:01:01 and 1::d6::42 are not references; §4.2), and IRI "
             + "characters are exactly ucschar (ü, U+00A0, U+2028, 😀) with private use (U+E000) only in the query and no "
             + "specials (U+FFF0) or C1 controls (U+0085). JsonSchema.Net asks System.Uri, which differs on each.")
         {
-            FormatVerdict = Table(["uri", "uri-reference", "iri", "iri-reference"], new()
-            {
-                ["http://a/b?c#d#e"] = false,
-                ["http://example.com/%zz"] = false,
-                ["x:"] = true,
-                ["http://user@:80"] = true,
-                ["http://[v1.x]/"] = true,
-                ["a:b"] = true,
-                ["%"] = false,
-                ["#a#b"] = false,
-                ["%4"] = false,
-                [":a"] = false,
-                ["//host:80x/"] = false,
-                ["x:ü"] = true,
-                ["x:\u00a0"] = true,
-                ["x:\u2028"] = true,
-                ["x:?\ue000"] = true,
-                ["x:\U0001F600"] = true,
-                ["#\u0085"] = false,
-                ["\u0085"] = false,
-                ["\ue000"] = false,
-                ["\ufff0"] = false,
-                [" "] = false,
-            }),
+            FormatVerdict = (format, value) => format is "uri-reference" or "iri-reference" && FirstSegmentColonWithoutScheme(value)
+                ? false
+                : UriTable(format, value),
         },
         new("format-regex-relative-json-pointer",
             """{"format":"regex"}""", "\"(?#comment)\"", false,
             "Draft 7 validation §7.3.8: format regex means a valid ECMA-262 regular expression. JsonSchema.Net asks .NET, which "
-            + "accepts its own syntax ((?#...) comments, inline flags (?i), \\a \\A \\Z \\z \\e, named blocks \\p{IsGreek}) and "
+            + "accepts its own syntax ((?#...) comments, inline flags (?i), \\a \\A \\Z \\z \\e, named blocks \\p{IsGreek}, \\é "
+            + "although IdentityEscape excludes ID_Continue characters) and "
             + "rejects ECMA-262's \\p{Letter}. relative-json-pointer (draft-handrews-relative-json-pointer-01 §3): the prefix is "
             + "ASCII digits; JsonSchema.Net throws FormatException on Arabic-Indic ones instead of answering.")
         {
@@ -213,6 +220,7 @@ internal static class KnownDifferences
             {
                 "regex" when DotNetOnlyRegex.Contains(value) => false,
                 "regex" when value == "\\p{Letter}" => true,
+                "regex" when EscapesIdContinue(value) => false,
                 "relative-json-pointer" when value.Any(c => char.IsDigit(c) && !char.IsAsciiDigit(c)) => false,
                 _ => null,
             },
@@ -414,6 +422,38 @@ internal static class KnownDifferences
         };
 
         return Reorder(JsonNode.Parse(schema))!.ToJsonString();
+    }
+
+
+    /// <summary>RFC 3986 §4.2: a relative reference's first segment has no colon (else it would read as a scheme).</summary>
+    private static bool FirstSegmentColonWithoutScheme(string value)
+    {
+        int end = value.IndexOfAny(['/', '?', '#']);
+        string first = end < 0 ? value : value[..end];
+        int colon = first.IndexOf(':', StringComparison.Ordinal);
+        return colon >= 0 && !(colon > 0 && char.IsAsciiLetter(first[0])
+            && first[..colon].All(c => char.IsAsciiLetterOrDigit(c) || c is '+' or '-' or '.'));
+    }
+
+    /// <summary>ECMA-262 §22.2.1 IdentityEscape: \ before an ID_Continue character (é, U+0301) is not an escape.</summary>
+    private static bool EscapesIdContinue(string value)
+    {
+        for (int i = 0; i + 1 < value.Length; i++)
+        {
+            if (value[i] == '\\')
+            {
+                char next = value[++i];
+                if (next > 0x7F && char.GetUnicodeCategory(next) is UnicodeCategory.UppercaseLetter or UnicodeCategory.LowercaseLetter
+                    or UnicodeCategory.TitlecaseLetter or UnicodeCategory.ModifierLetter or UnicodeCategory.OtherLetter or UnicodeCategory.LetterNumber
+                    or UnicodeCategory.NonSpacingMark or UnicodeCategory.SpacingCombiningMark or UnicodeCategory.DecimalDigitNumber
+                    or UnicodeCategory.ConnectorPunctuation)
+                {
+                    return true;
+                }
+            }
+        }
+
+        return false;
     }
 
     /// <summary>Draft 7's verdicts for exact values of some formats, where JsonSchema.Net's differ.</summary>
