@@ -283,7 +283,7 @@ internal static class KnownDifferences
         {
             string withoutLengths = RemoveKeywords(schema, "minLength", "maxLength");
             using JsonDocument document = JsonDocument.Parse(instance);
-            bool ours = DiffRunner.OursIsValid(Patchbay.Sdk.Schema.JsonSchema.Parse(withoutLengths), document.RootElement);
+            bool ours = DiffRunner.OursIsValid(DiffRunner.ParseOurs(withoutLengths), document.RootElement);
             return AgreesWith(ours, withoutLengths, instance, [.. All.Where(d => d.Id != "length-counts-graphemes")]);
         }
         catch (Exception ex) when (ex is not OutOfMemoryException)
