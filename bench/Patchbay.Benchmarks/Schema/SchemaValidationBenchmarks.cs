@@ -6,8 +6,10 @@ using Patchbay.Sdk.Schema;
 namespace Patchbay.Benchmarks.Schema;
 
 /// <summary>
-/// Patchbay's draft-7 validator against NJsonSchema 11.6.2 on the same schema and instances: valid and invalid,
-/// pre-parsed (JsonElement / JToken) and from a string (parse + validate).
+/// Patchbay's draft-7 validator against NJsonSchema 11.6.2 and JsonSchema.Net 8.0.5 (the differential test's reference)
+/// on the same schema and instances: valid and invalid, pre-parsed (JsonElement / JToken) and from a string (parse +
+/// validate). JsonSchema.Net runs as the differential test runs it: draft-7 dialect, format asserted; a valid instance
+/// with the Flag output (the verdict only), an invalid one with the List output (every error, as Patchbay's Validate).
 /// </summary>
 [MemoryDiagnoser]
 public class SchemaValidationBenchmarks
@@ -24,8 +26,12 @@ public class SchemaValidationBenchmarks
         {"email":"not-an-email","name":"","limit":250,"status":"deleted","tags":["a","a"],"score":0,"owner":{"team":"analytics"},"archived":"no","extra":1}
         """;
 
+    private static readonly Json.Schema.EvaluationOptions ReferenceValid = new() { RequireFormatValidation = true, OutputFormat = Json.Schema.OutputFormat.Flag };
+    private static readonly Json.Schema.EvaluationOptions ReferenceErrors = new() { RequireFormatValidation = true, OutputFormat = Json.Schema.OutputFormat.List };
+
     private JsonSchema _ours = null!;
     private NJsonSchema.JsonSchema _theirs = null!;
+    private Json.Schema.JsonSchema _reference = null!;
     private JsonDocument _validDocument = null!;
     private JsonDocument _invalidDocument = null!;
     private JToken _validToken = null!;
@@ -36,13 +42,15 @@ public class SchemaValidationBenchmarks
     {
         _ours = JsonSchema.Parse(SchemaJson);
         _theirs = NJsonSchema.JsonSchema.FromJsonAsync(SchemaJson).GetAwaiter().GetResult();
+        _reference = Json.Schema.JsonSchema.FromText(SchemaJson, new Json.Schema.BuildOptions { Dialect = Json.Schema.Dialect.Draft07, SchemaRegistry = new Json.Schema.SchemaRegistry() });
         _validDocument = JsonDocument.Parse(ValidJson);
         _invalidDocument = JsonDocument.Parse(InvalidJson);
         _validToken = JToken.Parse(ValidJson);
         _invalidToken = JToken.Parse(InvalidJson);
 
         if (!_ours.Validate(_validDocument.RootElement).IsValid || _theirs.Validate(_validToken).Count != 0
-            || _ours.Validate(_invalidDocument.RootElement).IsValid || _theirs.Validate(_invalidToken).Count == 0)
+            || _ours.Validate(_invalidDocument.RootElement).IsValid || _theirs.Validate(_invalidToken).Count == 0
+            || !_reference.Evaluate(_validDocument.RootElement, ReferenceValid).IsValid || _reference.Evaluate(_invalidDocument.RootElement, ReferenceErrors).IsValid)
         {
             throw new InvalidOperationException("the validators disagree with the expected outcome");
         }
@@ -66,6 +74,30 @@ public class SchemaValidationBenchmarks
     [Benchmark]
     [BenchmarkCategory("valid", "pre-parsed")]
     public bool Patchbay_Valid_PreParsed_IsValid() => _ours.IsValid(_validDocument.RootElement);
+
+    [Benchmark]
+    [BenchmarkCategory("valid", "pre-parsed")]
+    public bool JsonSchemaNet_Valid_PreParsed() => _reference.Evaluate(_validDocument.RootElement, ReferenceValid).IsValid;
+
+    [Benchmark]
+    [BenchmarkCategory("invalid", "pre-parsed")]
+    public int JsonSchemaNet_Invalid_PreParsed() => _reference.Evaluate(_invalidDocument.RootElement, ReferenceErrors).Details?.Count ?? 0;
+
+    [Benchmark]
+    [BenchmarkCategory("valid", "string")]
+    public bool JsonSchemaNet_Valid_FromString()
+    {
+        using JsonDocument document = JsonDocument.Parse(ValidJson);
+        return _reference.Evaluate(document.RootElement, ReferenceValid).IsValid;
+    }
+
+    [Benchmark]
+    [BenchmarkCategory("invalid", "string")]
+    public int JsonSchemaNet_Invalid_FromString()
+    {
+        using JsonDocument document = JsonDocument.Parse(InvalidJson);
+        return _reference.Evaluate(document.RootElement, ReferenceErrors).Details?.Count ?? 0;
+    }
 
     [Benchmark]
     [BenchmarkCategory("invalid", "pre-parsed")]

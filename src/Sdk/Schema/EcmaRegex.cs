@@ -5,7 +5,7 @@ namespace Patchbay.Sdk.Schema;
 
 /// <summary>
 /// Builds a .NET <see cref="Regex"/> that behaves like an ECMA-262 (JSON Schema) pattern: <c>\d</c>, <c>\w</c>,
-/// <c>\s</c> use ECMAScript's character sets rather than .NET's Unicode ones, <c>$</c> matches only at the very end,
+/// <c>\s</c> (and <c>\b</c>, <c>\B</c>) use ECMAScript's character sets rather than .NET's Unicode ones, <c>$</c> matches only at the very end,
 /// and <c>.</c> or a quantified astral character covers a whole surrogate pair.
 /// </summary>
 internal static class EcmaRegex
@@ -13,6 +13,14 @@ internal static class EcmaRegex
     private const string Digit = "0-9";
     private const string Word = "a-zA-Z0-9_";
     private const string Space = "\\t\\n\\v\\f\\r \\u00a0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000\\ufeff";
+    // The complements, for \D \W \S inside a class (where .NET's own \D \W \S would bring back its Unicode sets).
+    private const string NotDigit = "\\u0000-\\u002f\\u003a-\\uffff";
+    private const string NotWord = "\\u0000-\\u002f\\u003a-\\u0040\\u005b-\\u005e\\u0060\\u007b-\\uffff";
+    private const string NotSpace = "\\u0000-\\u0008\\u000e-\\u001f\\u0021-\\u009f\\u00a1-\\u167f\\u1681-\\u1fff\\u200b-\\u2027"
+        + "\\u202a-\\u202e\\u2030-\\u205e\\u2060-\\u2fff\\u3001-\\ufefe\\uff00-\\uffff";
+    // \b and \B outside a class: boundaries by ECMA-262's ASCII word characters (inside a class \b is a backspace).
+    private const string WordBoundary = "(?:(?<=[" + Word + "])(?![" + Word + "])|(?<![" + Word + "])(?=[" + Word + "]))";
+    private const string NotWordBoundary = "(?:(?<=[" + Word + "])(?=[" + Word + "])|(?<![" + Word + "])(?![" + Word + "]))";
     private const string AnyChar = "(?:[\\ud800-\\udbff][\\udc00-\\udfff]|[^\\n\\r\\u2028\\u2029])";
 
     /// <exception cref="ArgumentException">The pattern is not a valid regular expression.</exception>
@@ -56,9 +64,11 @@ internal static class EcmaRegex
                     case 'd': sb.Append(inClass ? Digit : "[" + Digit + "]"); break;
                     case 'w': sb.Append(inClass ? Word : "[" + Word + "]"); break;
                     case 's': sb.Append(inClass ? Space : "[" + Space + "]"); break;
-                    case 'D': sb.Append(inClass ? "\\D" : "[^" + Digit + "]"); break;
-                    case 'W': sb.Append(inClass ? "\\W" : "[^" + Word + "]"); break;
-                    case 'S': sb.Append(inClass ? "\\S" : "[^" + Space + "]"); break;
+                    case 'D': sb.Append(inClass ? NotDigit : "[^" + Digit + "]"); break;
+                    case 'W': sb.Append(inClass ? NotWord : "[^" + Word + "]"); break;
+                    case 'S': sb.Append(inClass ? NotSpace : "[^" + Space + "]"); break;
+                    case 'b' when !inClass: sb.Append(WordBoundary); break;
+                    case 'B' when !inClass: sb.Append(NotWordBoundary); break;
                     case 'a':
                     case 'A':
                     case 'z':

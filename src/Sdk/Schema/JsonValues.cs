@@ -6,37 +6,6 @@ using System.Text.Json;
 
 namespace Patchbay.Sdk.Schema;
 
-/// <summary>A JSON number read once: exact as decimal when it fits, else as double.</summary>
-internal readonly struct JsonNumber(decimal exact, double approximate, bool isExact)
-{
-    public decimal Exact { get; } = exact;
-
-    public double Approximate { get; } = approximate;
-
-    public bool IsExact { get; } = isExact;
-
-    public static JsonNumber Read(JsonElement element)
-    {
-        if (element.TryGetDecimal(out decimal exact))
-        {
-            return new JsonNumber(exact, (double)exact, true);
-        }
-
-        if (element.TryGetDouble(out double approximate))
-        {
-            return new JsonNumber(0, approximate, false);
-        }
-
-        ReadOnlySpan<byte> raw = JsonMarshal.GetRawUtf8Value(element);
-        return new JsonNumber(0, raw.Length > 0 && raw[0] == (byte)'-' ? double.NegativeInfinity : double.PositiveInfinity, false);
-    }
-
-    public int CompareTo(JsonNumber other) =>
-        IsExact && other.IsExact ? Exact.CompareTo(other.Exact) : Approximate.CompareTo(other.Approximate);
-
-    public bool IsInteger => IsExact ? decimal.Truncate(Exact) == Exact : double.IsFinite(Approximate) ? Math.Floor(Approximate) == Approximate : double.IsInfinity(Approximate);
-}
-
 /// <summary>Allocation-free helpers over <see cref="JsonElement"/> values.</summary>
 internal static class JsonValues
 {
@@ -209,7 +178,7 @@ internal static class JsonValues
     /// <summary>A hash consistent with <see cref="DeepEquals"/> (equal values hash equal).</summary>
     public static int ShallowHash(JsonElement element) => element.ValueKind switch
     {
-        JsonValueKind.Number => JsonNumber.Read(element).Approximate.GetHashCode(),
+        JsonValueKind.Number => JsonNumber.Read(element).GetHashCode(),
         JsonValueKind.String => 0x5000 + CodePointLength(element),
         JsonValueKind.Array => 0x7000 + element.GetArrayLength(),
         JsonValueKind.Object => 0x9000 + CountProperties(element),

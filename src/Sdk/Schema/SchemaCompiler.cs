@@ -352,7 +352,7 @@ internal sealed class SchemaCompiler
         AddBound(schema, path, "exclusiveMaximum", BoundKind.ExclusiveMaximum, numbers);
         if (schema.TryGetProperty("multipleOf", out JsonElement divisor))
         {
-            if (divisor.ValueKind != JsonValueKind.Number || JsonNumber.Read(divisor).Approximate <= 0)
+            if (divisor.ValueKind != JsonValueKind.Number || JsonNumber.Read(divisor).Sign <= 0)
             {
                 throw new JsonSchemaException(path + "/multipleOf", "multipleOf must be a number greater than 0, not " + divisor.GetRawText());
             }
@@ -639,9 +639,9 @@ internal sealed class SchemaCompiler
         if (value.ValueKind == JsonValueKind.Number)
         {
             JsonNumber number = JsonNumber.Read(value);
-            if (number.IsInteger && number.Approximate >= 0)
+            if (number.IsInteger && number.Sign >= 0)
             {
-                return number.Approximate >= long.MaxValue ? long.MaxValue : (long)number.Approximate;
+                return number.TryGetInt64(out long count) ? count : long.MaxValue;
             }
         }
 

@@ -71,8 +71,8 @@ internal enum BoundKind
 /// <summary><c>minimum</c>, <c>maximum</c>, <c>exclusiveMinimum</c>, <c>exclusiveMaximum</c>.</summary>
 internal sealed class BoundKeyword(string schemaPath, string name, BoundKind kind, JsonNumber limit, string display) : Keyword(schemaPath, name)
 {
-    private readonly bool _limitIsLong = limit.IsExact && limit.Exact == decimal.Truncate(limit.Exact) && limit.Exact is >= long.MinValue and <= long.MaxValue;
-    private readonly long _longLimit = limit.IsExact && limit.Exact == decimal.Truncate(limit.Exact) && limit.Exact is >= long.MinValue and <= long.MaxValue ? (long)limit.Exact : 0;
+    private readonly bool _limitIsLong = limit.TryGetInt64(out _);
+    private readonly long _longLimit = limit.TryGetInt64(out long whole) ? whole : 0;
 
     public override bool Evaluate(JsonElement instance, ValidationContext? context, int instanceDepth, int refDepth)
     {
@@ -97,23 +97,12 @@ internal sealed class BoundKeyword(string schemaPath, string name, BoundKind kin
     }
 }
 
-/// <summary><c>multipleOf</c>: exact in decimal where both fit, else double remainder.</summary>
+/// <summary><c>multipleOf</c>: exact (decimal where both fit, else big integers; see <see cref="JsonNumber"/>).</summary>
 internal sealed class MultipleOfKeyword(string schemaPath, JsonNumber divisor, string display) : Keyword(schemaPath, "multipleOf")
 {
     public override bool Evaluate(JsonElement instance, ValidationContext? context, int instanceDepth, int refDepth)
     {
-        JsonNumber value = JsonNumber.Read(instance);
-        bool valid;
-        if (value.IsExact && divisor.IsExact)
-        {
-            valid = value.Exact % divisor.Exact == 0;
-        }
-        else
-        {
-            double quotient = value.Approximate / divisor.Approximate;
-            valid = double.IsFinite(quotient) ? Math.Floor(quotient) == quotient : value.Approximate % divisor.Approximate == 0;
-        }
-
+        bool valid = JsonNumber.Read(instance).IsMultipleOf(divisor);
         return valid || (context is not null && Fail(context, "must be a multiple of " + display));
     }
 }

@@ -296,6 +296,107 @@ public class JsonSchemaTests
         Assert.True(JsonSchema.Parse("""{"format":"email"}""", new JsonSchemaOptions { AssertFormat = false }).IsValid(Json("\"x\"")));
     }
 
+    /// <summary>
+    /// Found by the JsonSchema.Net differential test: numbers that System.Decimal rounds (1e-30 became 0, a 31-digit
+    /// value became 1) or double cannot hold (1e-400, 1e400) must still compare, equal and divide exactly.
+    /// </summary>
+    [Theory]
+    [InlineData("""{"exclusiveMinimum":0}""", "1e-30", true)]
+    [InlineData("""{"maximum":0}""", "1e-30", false)]
+    [InlineData("""{"enum":[0]}""", "1e-30", false)]
+    [InlineData("""{"type":"integer"}""", "1e-30", false)]
+    [InlineData("""{"multipleOf":1e-30}""", "1", true)]
+    [InlineData("""{"multipleOf":1e-30}""", "1e-31", false)]
+    [InlineData("""{"multipleOf":0.1}""", "1e-30", false)]
+    [InlineData("""{"maximum":1}""", "1.0000000000000000000000000000001", false)]
+    [InlineData("""{"minimum":1.0000000000000000000000000000001}""", "1", false)]
+    [InlineData("""{"const":1}""", "1.0000000000000000000000000000001", false)]
+    [InlineData("""{"const":1.0000000000000000000000000000001}""", "1.00000000000000000000000000000010", true)]
+    [InlineData("""{"uniqueItems":true}""", "[1,1.0000000000000000000000000000001]", true)]
+    [InlineData("""{"uniqueItems":true}""", "[1e-400,1.0e-400]", false)]
+    [InlineData("""{"type":"integer"}""", "1.0000000000000000000000000000001", false)]
+    [InlineData("""{"type":"integer"}""", "100000000000000000000000000000000.000", true)]
+    [InlineData("""{"exclusiveMaximum":1e-400}""", "0", true)]
+    [InlineData("""{"minimum":1e400}""", "1e399", false)]
+    [InlineData("""{"maximum":-1e400}""", "-1e401", true)]
+    [InlineData("""{"multipleOf":1e-400}""", "1", true)]
+    [InlineData("""{"multipleOf":3}""", "1e1000000000", false)]
+    [InlineData("""{"multipleOf":2}""", "1e1000000000", true)]
+    [InlineData("""{"multipleOf":7e-1000000000}""", "7", true)]
+    [InlineData("""{"minimum":1e1000000000}""", "9e999999999", false)]
+    [InlineData("""{"multipleOf":0.0000000000000000000000000001}""", "79228162514264337593543950335", true)]
+    public void Validate_NumbersBeyondDecimalAndDouble_AreExact(string schema, string instance, bool valid)
+    {
+        JsonSchema compiled = JsonSchema.Parse(schema);
+        Assert.Equal(valid, compiled.IsValid(Json(instance)));
+        Assert.Equal(valid, compiled.Validate(Json(instance)).IsValid);
+    }
+
+    /// <summary>
+    /// Found by the JsonSchema.Net differential test: inside a character class \S, \D and \W kept .NET's Unicode
+    /// meaning, so [\s\S] missed U+0085 (a .NET space, not an ECMA-262 one) and [\d\D] missed Arabic-Indic digits.
+    /// </summary>
+    [Theory]
+    [InlineData("^[\\s\\S]$", "\u0085", true)]
+    [InlineData("^[\\S]$", "\u0085", true)]
+    [InlineData("^[^\\S]$", "\u0085", false)]
+    [InlineData("^[\\S]$", "\u00a0", false)]
+    [InlineData("^[\\d\\D]$", "\u0661", true)]
+    [InlineData("^[\\D]$", "\u0661", true)]
+    [InlineData("^[\\D]$", "7", false)]
+    [InlineData("^[\\w\\W]$", "é", true)]
+    [InlineData("^[\\W]$", "é", true)]
+    [InlineData("^[\\W]$", "_", false)]
+    [InlineData("^[x\\W]$", "é", true)]
+    public void Validate_NegatedClassEscapesInsideClass_AreEcmaScript(string pattern, string instance, bool valid)
+    {
+        JsonSchema schema = JsonSchema.Parse("{\"pattern\":" + JsonSerializer.Serialize(pattern) + "}");
+        Assert.Equal(valid, schema.IsValid(Json("\"" + instance + "\"")));
+    }
+
+    /// <summary>
+    /// Found by the JsonSchema.Net differential test (seed 2 long run): \b and \B are word boundaries by ECMA-262's
+    /// ASCII word characters, so \bfoo\b matches inside "éfooé"; .NET's \b counts é as a word character.
+    /// </summary>
+    [Theory]
+    [InlineData("\\bfoo\\b", "éfooé", true)]
+    [InlineData("\\bfoo\\b", "foo bar", true)]
+    [InlineData("\\bfoo\\b", "foobar", false)]
+    [InlineData("\\bfoo\\b", "\u0661foo", true)]
+    [InlineData("\\Bfoo", "éfoo", false)]
+    [InlineData("\\Bfoo", "afoo", true)]
+    [InlineData("^\\B$", "", true)]
+    [InlineData("^[\\b]$", "\\b", true)]
+    public void Validate_WordBoundaries_AreEcmaScript(string pattern, string instance, bool valid)
+    {
+        JsonSchema schema = JsonSchema.Parse("{\"pattern\":" + JsonSerializer.Serialize(pattern) + "}");
+        Assert.Equal(valid, schema.IsValid(Json("\"" + instance + "\"")));
+    }
+
+    /// <summary>
+    /// Found by the JsonSchema.Net differential test: IRIs allowed any non-whitespace character above U+009F. RFC 3987
+    /// allows exactly ucschar (which includes U+00A0 and U+2028), private use only in the query, no noncharacters.
+    /// Its sibling: an IP literal starting with v was accepted whatever followed; RFC 3986 IPvFuture is v HEX "." chars.
+    /// </summary>
+    [Theory]
+    [InlineData("iri-reference", "\u00a0", true)]
+    [InlineData("iri-reference", "\u2028", true)]
+    [InlineData("iri", "x:\u00a0", true)]
+    [InlineData("iri", "http://example.com/\ud83d\ude00", true)]
+    [InlineData("iri", "http://example.com/\ue000", false)]
+    [InlineData("iri", "http://example.com/?\ue000", true)]
+    [InlineData("iri", "http://example.com/\ufdd0", false)]
+    [InlineData("iri", "http://example.com/\ufffe", false)]
+    [InlineData("iri", "http://example.com/\ud800", false)]
+    [InlineData("iri", "http://example.com/\udbff\udfff", false)]
+    [InlineData("iri-reference", "#\u0085", false)]
+    [InlineData("uri-reference", "\u00a0", false)]
+    public void Validate_IriCharactersAndIPvFuture_FollowTheRfcs(string format, string instance, bool valid)
+    {
+        JsonSchema schema = JsonSchema.Parse("{\"format\":\"" + format + "\"}");
+        Assert.Equal(valid, schema.IsValid(Json("\"" + instance + "\"")));
+    }
+
     [Fact]
     public void Parse_InvalidOptions_OneMessageWithEveryProblem()
     {
