@@ -1,6 +1,7 @@
 using Patchbay.Platform.Actions;
 using Patchbay.Platform.Catalog;
 using Patchbay.Platform.Connections;
+using Patchbay.Platform.Mcp;
 using Patchbay.Platform.Subscriptions;
 using Patchbay.Server.Hosting;
 using Patchbay.Server.Polling;
@@ -25,6 +26,7 @@ app.MapActions();
 app.MapConnections();
 app.MapSubscriptions();
 app.MapPollingTick();
+app.MapMcp("/api/" + McpTools.Route).WithTags("MCP");
 
 app.Run();
 

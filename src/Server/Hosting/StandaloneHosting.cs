@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using System.Text;
 using Microsoft.Extensions.Options;
 using Patchbay.Platform.Hosting;
+using Patchbay.Platform.Mcp;
 using Patchbay.Server.Polling;
 
 namespace Patchbay.Server.Hosting;
@@ -43,6 +44,7 @@ public static class StandaloneHosting
 
         IServiceCollection services = builder.Services;
         services.AddPatchbayPlatform(configuration);
+        services.AddPatchbayMcp();
         services.AddOpenApi("v1", openApi => openApi.AddDocumentTransformer((document, _, _) =>
         {
             document.Info.Title = "Patchbay";
