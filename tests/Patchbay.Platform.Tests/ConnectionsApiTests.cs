@@ -83,7 +83,7 @@ public class ConnectionsApiTests(PatchbayApp app)
 
     [Theory]
     [InlineData("{\"entity_id\":\"u\",\"credentials\":{\"api_key\":\"abcdefg\"}}", "/connector", 400)]
-    [InlineData("{\"connector\":\"upstream-test\",\"credentials\":{\"api_key\":\"abcdefg\"}}", "/entity_id", 400)]
+    [InlineData("{\"connector\":\"upstream-test\",\"entity_id\":\"\",\"credentials\":{\"api_key\":\"abcdefg\"}}", "/entity_id", 400)]
     [InlineData("{\"connector\":\"upstream-test\",\"entity_id\":\"u\"}", "/credentials", 400)]
     [InlineData("{\"connector\":\"upstream-test\",\"entity_id\":\"u\",\"credentials\":{\"api_key\":\"abc\"}}", "/credentials/api_key", 400)]
     [InlineData("{\"connector\":\"upstream-test\",\"entity_id\":\"u\",\"credentials\":{}}", "/credentials/api_key", 400)]
@@ -100,9 +100,9 @@ public class ConnectionsApiTests(PatchbayApp app)
     }
 
     [Fact]
-    public async Task ListWithoutEntity_Is400()
+    public async Task ListWithAnEmptyEntityId_Is400()
     {
-        await (await app.Client.GetAsync("/api/connections")).ProblemAsync(400);
+        await (await app.Client.GetAsync("/api/connections?entity_id=")).ProblemAsync(400);
     }
 
     [Fact]

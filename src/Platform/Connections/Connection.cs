@@ -6,6 +6,9 @@ namespace Patchbay.Platform.Connections;
 /// <summary>A connected account: whose it is, for which connector, and whether it works. Never carries secrets.</summary>
 public sealed record Connection
 {
+    /// <summary>The <c>entity_id</c> of connections and subscriptions created without one (as Composio does).</summary>
+    public const string DefaultEntityId = "default";
+
     [JsonPropertyName("id")] public required string Id { get; init; }
     [JsonPropertyName("connector")] public required string Connector { get; init; }
     [JsonPropertyName("entity_id")] public required string EntityId { get; init; }

@@ -76,16 +76,22 @@ public class ConnectionStore
         return (connection, ConnectorAuth.FromJson(document.RootElement));
     }
 
-    public virtual async Task<IReadOnlyList<Connection>> ListByEntityAsync(string entityId, CancellationToken cancellationToken)
+    /// <summary>
+    /// The newest <paramref name="max"/> connections of <paramref name="entityId"/>, or of every entity when it is
+    /// <see langword="null"/>, newest first, and how many matched. Reads the whole table (entity ids are not keys) but
+    /// holds at most <paramref name="max"/> connections in memory.
+    /// </summary>
+    public virtual async Task<ListPage<Connection>> ListAsync(string? entityId, int max, CancellationToken cancellationToken)
     {
         await EnsureTableAsync(cancellationToken);
-        var connections = new List<Connection>();
-        await foreach (TableEntity entity in _table.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"EntityId eq {entityId}"), cancellationToken: cancellationToken))
+        string? filter = entityId is null ? null : TableClient.CreateQueryFilter($"EntityId eq {entityId}");
+        var newest = new NewestFirst<Connection>(max, c => c.CreatedAt);
+        await foreach (TableEntity entity in _table.QueryAsync<TableEntity>(filter, maxPerPage: 1000, cancellationToken: cancellationToken))
         {
-            connections.Add(ToConnection(entity));
+            newest.Add(ToConnection(entity));
         }
 
-        return [.. connections.OrderByDescending(c => c.CreatedAt)];
+        return newest.ToPage();
     }
 
     /// <summary>Marks a connection with a new status (e.g. EXPIRED, FAILED) and why.</summary>

@@ -2,6 +2,7 @@ using System.Text.Json;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Patchbay.Platform.Actions;
 using Patchbay.Platform.Hosting;
+using Patchbay.Platform.Storage;
 using Patchbay.Sdk;
 
 namespace Patchbay.Platform.Connections;
@@ -16,7 +17,8 @@ public static class ConnectionsApi
         RouteGroupBuilder group = routes.MapGroup("/api/connections").WithTags("Connections");
         group.MapPost("/", CreateAsync).WithName("CreateConnection")
             .WithSummary("Stores credentials for an entity, encrypted; ACTIVE when they check out, FAILED with the reason when not.");
-        group.MapGet("/", ListAsync).WithName("ListConnections").WithSummary("Connections of one entity_id, newest first; never secrets.");
+        group.MapGet("/", ListAsync).WithName("ListConnections")
+            .WithSummary($"Connections of one entity_id, or of all without it: the newest {ListAnswers.Limit}, newest first (X-Total-Count: how many matched); never secrets.");
         group.MapGet("/{id}", GetAsync).WithName("GetConnection").WithSummary($"One connection; never secrets. ?wait=N (at most {MaxWaitSeconds}) waits while it is INITIATED.");
         group.MapDelete("/{id}", DeleteAsync).WithName("DeleteConnection").WithSummary("Deletes a connection and its credentials.");
         return group;
@@ -26,7 +28,7 @@ public static class ConnectionsApi
     {
         JsonElement body = await RequestBody.ReadObjectAsync(request, CreateFields, cancellationToken);
         string connectorId = RequestBody.RequiredString(body, "connector");
-        string entityId = RequestBody.RequiredString(body, "entity_id");
+        string entityId = RequestBody.OptionalString(body, "entity_id") ?? Connection.DefaultEntityId;
         JsonElement credentials = RequestBody.OptionalObject(body, "credentials");
         Connector connector = invoker.GetConnector(connectorId);
         if (!connector.Manifest.Auth.IsRequired)
@@ -108,14 +110,17 @@ public static class ConnectionsApi
         return TypedResults.Ok(connection);
     }
 
-    public static async Task<Ok<IReadOnlyList<Connection>>> ListAsync(ConnectionStore store, [Microsoft.AspNetCore.Mvc.FromQuery(Name = "entity_id")] string? entityId, CancellationToken cancellationToken)
+    public static async Task<Ok<IReadOnlyList<Connection>>> ListAsync(ConnectionStore store, HttpResponse response, [Microsoft.AspNetCore.Mvc.FromQuery(Name = "entity_id")] string? entityId,
+        CancellationToken cancellationToken)
     {
-        if (string.IsNullOrWhiteSpace(entityId))
+        if (entityId is not null && string.IsNullOrWhiteSpace(entityId))
         {
-            throw ApiProblem.BadRequest("entity_id is required: GET /api/connections?entity_id=<your user id>.", new FieldError("/entity_id", "is required"));
+            throw ApiProblem.BadRequest("entity_id must not be empty: leave it out to list every entity's connections.", new FieldError("/entity_id", "must be a non-empty string"));
         }
 
-        return TypedResults.Ok(await store.ListByEntityAsync(entityId, cancellationToken));
+        ListPage<Connection> page = await store.ListAsync(entityId, ListAnswers.Limit, cancellationToken);
+        response.Headers[ListAnswers.TotalCountHeader] = page.Total.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        return TypedResults.Ok(page.Items);
     }
 
     public static async Task<NoContent> DeleteAsync(string id, ConnectionStore store, CancellationToken cancellationToken) =>

@@ -36,6 +36,8 @@ public static class ProblemTypes
     public const string UpstreamTimeout = Prefix + "upstream-timeout";
     public const string RequestBlocked = Prefix + "request-blocked";
     public const string ConnectionNotActive = Prefix + "connection-not-active";
+    public const string SubscriptionBusy = Prefix + "subscription-busy";
+    public const string SubscriptionPaused = Prefix + "subscription-paused";
     public const string ConnectorBug = Prefix + "connector-error";
     public const string NotConfigured = Prefix + "not-configured";
     public const string Internal = Prefix + "internal-error";

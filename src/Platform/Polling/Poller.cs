@@ -46,21 +46,52 @@ public sealed class Poller
         _maxFailures = options.Value.MaxConsecutiveFailures;
     }
 
-    /// <summary>Runs one tick over every due subscription, <c>Patchbay__PollingConcurrency</c> at a time.</summary>
-    public async Task<PollingTickResult> RunTickAsync(CancellationToken cancellationToken = default)
+    /// <summary>
+    /// Runs one tick over every due subscription, <c>Patchbay__PollingConcurrency</c> at a time, as of the clock: for a
+    /// tick whose scheduled time is not known (a manual <c>POST /PollingTick</c>, a timer payload without <c>ScheduleStatus</c>).
+    /// </summary>
+    public Task<PollingTickResult> RunTickAsync(CancellationToken cancellationToken = default) => RunTickCoreAsync(null, cancellationToken);
+
+    /// <summary>
+    /// Runs one tick for the <c>PollingSchedule</c> occurrence <paramref name="scheduledAt"/>, which keeps polls on the
+    /// schedule's grid: the tick takes what is due by <c>max(clock, scheduledAt)</c> (a timer that fires a few
+    /// hundred ms early still finds the subscriptions due at its occurrence), and a poll made by it schedules the next
+    /// one from <paramref name="scheduledAt"/> (so one made a few hundred ms late does not push the next one past its
+    /// tick). A <paramref name="scheduledAt"/> more than <see cref="PollingConstants.ScheduleTolerance"/> away from
+    /// the clock (a past-due timer, a long tick) is ignored for the subscriptions it is that far from: they run as of the clock.
+    /// </summary>
+    /// <param name="scheduledAt">The occurrence this tick runs for: the standalone scheduler's next occurrence, or the
+    /// Functions timer's <c>ScheduleStatus.Next</c> as the invocation receives it.</param>
+    /// <param name="cancellationToken">Stops the tick; subscriptions it held are picked up again after their lease lapses.</param>
+    public Task<PollingTickResult> RunTickAsync(DateTimeOffset scheduledAt, CancellationToken cancellationToken = default) => RunTickCoreAsync(scheduledAt, cancellationToken);
+
+    private async Task<PollingTickResult> RunTickCoreAsync(DateTimeOffset? scheduledAt, CancellationToken cancellationToken)
     {
         long started = Stopwatch.GetTimestamp();
         string owner = "tick_" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(6));
-        IReadOnlyList<DueEntry> due = await _store.QueryDueAsync(_time.GetUtcNow(), PollingConstants.MaxSubscriptionsPerTick, cancellationToken);
+        DateTimeOffset clock = _time.GetUtcNow();
+        if (scheduledAt is { } scheduled && (scheduled - clock).Duration() > PollingConstants.ScheduleTolerance)
+        {
+            _logger.LogInformation("Polling tick {TickId} runs at {Clock:O}, more than {Tolerance} from its scheduled time {ScheduledAt:O}; it runs as of the clock",
+                owner, clock, PollingConstants.ScheduleTolerance, scheduled);
+            scheduledAt = null;
+        }
+
+        DateTimeOffset asOf = scheduledAt is { } grid && grid > clock ? grid : clock;
+        IReadOnlyList<DueEntry> due = await _store.QueryDueAsync(asOf, PollingConstants.MaxSubscriptionsPerTick, cancellationToken);
 
         // A crash between writing a subscription's new due-index row and removing its old one leaves two; take it once.
         (string Id, string[] Keys)[] work = [.. due.GroupBy(d => d.SubscriptionId, StringComparer.Ordinal).Select(g => (g.Key, g.Select(d => d.Key).ToArray()))];
         var counters = new TickCounters();
         await Parallel.ForEachAsync(work, new ParallelOptions { MaxDegreeOfParallelism = _concurrency, CancellationToken = cancellationToken }, async (item, token) =>
         {
+            // Filled in as the run goes, so a run that breaks off still counts what it did (deliveries are not undone).
+            var report = new RunReport();
             try
             {
-                await ProcessAsync(item.Id, item.Keys, owner, counters, token);
+                RunResult result = await ProcessAsync(item.Id, item.Keys, owner, scheduledAt, pollNow: false, report, token);
+                if (result.Status != RunStatus.Done) Interlocked.Increment(ref counters.Skipped);
+                counters.Add(report);
             }
             catch (OperationCanceledException) when (token.IsCancellationRequested)
             {
@@ -70,6 +101,7 @@ public sealed class Poller
             {
                 // Like a crash: nothing more is written, the claim lapses after the lease and a later tick starts again from the outbox.
                 Interlocked.Increment(ref counters.Errors);
+                counters.Add(report);
                 _logger.LogError(ex, "Subscription {SubscriptionId} failed in the middle of its tick; its lease lapses and a later tick picks it up", item.Id);
             }
         });
@@ -80,68 +112,89 @@ public sealed class Poller
         return result;
     }
 
-    private async Task ProcessAsync(string id, string[] pickedKeys, string owner, TickCounters counters, CancellationToken cancellationToken)
+    /// <summary>
+    /// Claims and polls one subscription now, whether or not it is due, through the same steps as a tick (claim, poll,
+    /// outbox, deliveries, state): <c>POST /api/subscriptions/{id}/poll</c>. Pending deliveries are attempted as a tick
+    /// would (those whose backoff has passed; new records wait behind a delivery that is backing off).
+    /// </summary>
+    /// <returns>What happened; <see cref="RunStatus.Missing"/>, <see cref="RunStatus.Paused"/> or <see cref="RunStatus.Leased"/> when nothing was done.</returns>
+    public async Task<RunResult> PollNowAsync(string id, CancellationToken cancellationToken)
+    {
+        string owner = "poll_" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(6));
+        RunResult result = await ProcessAsync(id, [], owner, null, pollNow: true, new RunReport(), cancellationToken);
+        if (result.Report is { } report)
+        {
+            _logger.LogInformation("Subscription {SubscriptionId} polled on request: {Found} records found, {New} new, {Delivered} delivered, {Failed} failed deliveries",
+                id, report.RecordsFound, report.NewRecords, report.Delivered, report.FailedDeliveries);
+        }
+
+        return result;
+    }
+
+    private async Task<RunResult> ProcessAsync(string id, string[] pickedKeys, string owner, DateTimeOffset? scheduledAt, bool pollNow, RunReport report, CancellationToken cancellationToken)
     {
         DateTimeOffset now = _time.GetUtcNow();
+        // The schedule's view of this subscription's turn (see RunTickAsync); a subscription reached long after the tick started runs as of the clock.
+        DateTimeOffset? grid = scheduledAt is { } scheduled && (scheduled - now).Duration() <= PollingConstants.ScheduleTolerance ? scheduled : null;
+        DateTimeOffset asOf = grid is { } g && g > now ? g : now;
         if (await _store.GetStateIfExistsAsync(id, cancellationToken) is not { } found)
         {
             foreach (string key in pickedKeys) await _store.DeleteDueAsync(key, cancellationToken);
-            Interlocked.Increment(ref counters.Skipped);
-            return;
+            return new RunResult(RunStatus.Missing, null, null);
         }
 
         (SubscriptionState state, ETag etag) = found;
-        if (state.Status != SubscriptionStatus.Active || state.DueAt is not { } dueAt || dueAt > now)
+        if (state.Status != SubscriptionStatus.Active || (!pollNow && (state.DueAt is not { } dueAt || dueAt > asOf)))
         {
             // A stale hint (paused, or already moved on): drop it unless it is the subscription's current one.
             foreach (string key in pickedKeys.Where(k => k != state.DueKey)) await _store.DeleteDueAsync(key, cancellationToken);
-            Interlocked.Increment(ref counters.Skipped);
-            return;
+            return new RunResult(state.Status != SubscriptionStatus.Active ? RunStatus.Paused : RunStatus.NotDue, state, null);
         }
 
         if (state.LeaseUntil is { } held && held > now)
         {
-            Interlocked.Increment(ref counters.Skipped);
-            return;
+            return new RunResult(RunStatus.Leased, state, null);
         }
 
         DateTimeOffset leaseUntil = now + PollingConstants.LeaseDuration;
         if (await _store.TryClaimAsync(id, etag, leaseUntil, owner, cancellationToken) is not { } claimed)
         {
-            Interlocked.Increment(ref counters.Skipped);
-            return;
+            return new RunResult(RunStatus.Leased, state, null);
         }
 
         state.LeaseUntil = leaseUntil;
         state.LeaseOwner = owner;
-        var run = new Run(state, claimed, state.DueKey is { } current ? pickedKeys.Append(current) : pickedKeys, now);
+        var run = new Run(state, claimed, state.DueKey is { } current ? pickedKeys.Append(current) : pickedKeys, now, asOf, grid ?? now, pollNow, report);
         using IDisposable? scope = _logger.BeginScope(new LogScope(
             KeyValuePair.Create("SubscriptionId", (object?)id), KeyValuePair.Create("Connector", (object?)state.Connector), KeyValuePair.Create("Trigger", (object?)state.Trigger)));
         try
         {
-            await PollAndDeliverAsync(run, counters, cancellationToken);
+            await PollAndDeliverAsync(run, cancellationToken);
+            return new RunResult(RunStatus.Done, state, run.Report);
         }
         catch (SubscriptionChangedException)
         {
             _logger.LogInformation("Subscription {SubscriptionId} was deleted or changed while it was being polled; nothing more is delivered for this tick", id);
-            Interlocked.Increment(ref counters.Skipped);
+            return new RunResult(RunStatus.Changed, null, run.Report);
         }
     }
 
-    private async Task PollAndDeliverAsync(Run run, TickCounters counters, CancellationToken cancellationToken)
+    private async Task PollAndDeliverAsync(Run run, CancellationToken cancellationToken)
     {
         SubscriptionState state = run.State;
         DateTimeOffset now = run.Now;
+        DateTimeOffset asOf = run.AsOf;
+        RunReport report = run.Report;
 
         if (!_catalog.TryGet(state.Connector, out Connector connector))
         {
-            await PauseAsync(run, counters, $"Connector '{state.Connector}' is no longer installed.", cancellationToken);
+            await PauseAsync(run, $"Connector '{state.Connector}' is no longer installed.", cancellationToken);
             return;
         }
 
         if (!connector.Manifest.PollingTriggers.TryGetValue(state.Trigger, out PollingTriggerDefinition? trigger))
         {
-            await PauseAsync(run, counters, $"Connector '{state.Connector}' no longer has the polling trigger '{state.Trigger}'.", cancellationToken);
+            await PauseAsync(run, $"Connector '{state.Connector}' no longer has the polling trigger '{state.Trigger}'.", cancellationToken);
             return;
         }
 
@@ -166,25 +219,25 @@ public sealed class Poller
 
             if (problem is not null)
             {
-                await PauseAsync(run, counters, problem, cancellationToken);
+                await PauseAsync(run, problem, cancellationToken);
                 return;
             }
         }
 
-        // The outbox: read when anything is pending; attempted when its backoff has passed.
-        bool outboxOpen = state.NextOutboxAt is not { } blockedUntil || blockedUntil <= now;
+        // The outbox: read when anything is pending; attempted when its backoff has passed (as the schedule sees it).
+        bool outboxOpen = state.NextOutboxAt is not { } blockedUntil || blockedUntil <= asOf;
         List<OutboxEntry> outbox = state.PendingCount > 0 || state.NextOutboxAt is not null
             ? [.. await _store.ReadOutboxAsync(state.Id, PollingConstants.MaxOutboxRead, cancellationToken)]
             : [];
-        List<OutboxEntry> retries = outboxOpen ? [.. outbox.Where(e => e.NextAttemptAt <= now)] : [];
+        List<OutboxEntry> retries = outboxOpen ? [.. outbox.Where(e => e.NextAttemptAt <= asOf)] : [];
 
         // The poll.
         IReadOnlyList<PollRecord>? records = null;
         Exception? pollError = null;
-        bool pollDue = state.NextPollAt <= now;
+        bool pollDue = run.PollNow || state.NextPollAt <= asOf;
         if (pollDue)
         {
-            Interlocked.Increment(ref counters.Polled);
+            report.Polled = true;
             try
             {
                 records = await connector.ExecutePollingTriggerAsync(state.Trigger, state.Inputs, state.LastPollTs, _invoker.CreateContext(connector, auth), cancellationToken);
@@ -195,14 +248,26 @@ public sealed class Poller
             }
         }
 
+        if (records is not null && records.Count > PollingConstants.SeenIdCapacity)
+        {
+            // The seen-id set could not hold them all, and what it dropped would be delivered again on every poll.
+            report.RecordsFound = records.Count;
+            pollError = new TooManyRecordsException(records.Count);
+            records = null;
+        }
+
         var fresh = new List<OutboxEntry>();
         if (records is not null)
         {
             bool baseline = !state.Baselined && !state.DeliverExisting;
+            report.RecordsFound = records.Count;
+            report.Baseline = baseline;
+            var queued = new HashSet<string>(StringComparer.Ordinal);
             foreach (PollRecord record in records)
             {
                 string key = record.Key;
-                if (state.SeenIds.Contains(key) || fresh.Any(e => e.RecordId == key)) continue;
+                // Touch: an id the upstream still answers stays in the set, however many others come and go.
+                if (state.SeenIds.Touch(key) || !queued.Add(key)) continue;
                 if (baseline)
                 {
                     state.SeenIds.Add(key);
@@ -229,6 +294,7 @@ public sealed class Poller
             if (baseline) _logger.LogInformation("Subscription {SubscriptionId} took its baseline: {Count} existing records remembered, none delivered", state.Id, records.Count);
         }
 
+        report.NewRecords = fresh.Count;
         List<OutboxEntry> toDeliver = outboxOpen ? [.. retries.Concat(fresh).Take(PollingConstants.MaxDeliveriesPerTick)] : [];
 
         // New records go into the outbox in the same transaction that moves LastPollTs past them (If-Match on the claim,
@@ -242,7 +308,7 @@ public sealed class Poller
             {
                 foreach (OutboxEntry entry in chunks[i]) state.SeenIds.Add(entry.RecordId);
                 state.PendingCount += chunks[i].Length;
-                if (i == chunks.Count - 1 && records is not null) ApplyPoll(state, trigger, now);
+                if (i == chunks.Count - 1 && records is not null) ApplyPoll(state, trigger, now, run.PollBase);
                 run.ETag = await _store.CommitAsync(state, run.ETag, [.. chunks[i].Select(e => SubscriptionStore.OutboxInsert(state.Id, e))], cancellationToken);
             }
 
@@ -250,7 +316,7 @@ public sealed class Poller
         }
         else if (records is not null)
         {
-            ApplyPoll(state, trigger, now);
+            ApplyPoll(state, trigger, now, run.PollBase);
         }
 
         await _faults.OnAsync(PollerFaultPoint.BeforeDelivery, state.Id, cancellationToken);
@@ -287,7 +353,7 @@ public sealed class Poller
                         Status = SubscriptionEventStatus.Delivered, Kind = SubscriptionEventStatus.DeliveryKind, EventId = entry.EventId, RecordId = entry.RecordId,
                         Attempts = entry.Attempts, CreatedAt = entry.CreatedAt, At = at,
                     });
-                    Interlocked.Increment(ref counters.Delivered);
+                    report.Delivered++;
                     _logger.LogInformation("Delivered event {EventId} (record {RecordId}) to the {DestinationType} on attempt {Attempt}", entry.EventId, entry.RecordId, state.Destination.Type, entry.Attempts);
                     continue;
                 }
@@ -303,7 +369,8 @@ public sealed class Poller
                 });
                 state.LastError = $"Delivery of {entry.EventId} failed: {result.Error}";
                 state.LastErrorAt = at;
-                Interlocked.Increment(ref counters.FailedDeliveries);
+                report.FailedDeliveries++;
+                report.Error = state.LastError;
                 _logger.LogWarning("Delivery of event {EventId} (record {RecordId}) to the {DestinationType} failed on attempt {Attempt}: {Error}; next attempt at {NextAttemptAt:O}",
                     entry.EventId, entry.RecordId, state.Destination.Type, entry.Attempts, result.Error, entry.NextAttemptAt);
                 if (entry.Attempts >= _maxFailures)
@@ -335,6 +402,7 @@ public sealed class Poller
             TimeSpan wait = limited.RetryAfter > TimeSpan.FromSeconds(1) ? limited.RetryAfter : TimeSpan.FromSeconds(1);
             state.NextPollAt = now + wait;
             state.LastError = $"The upstream is rate limiting; polling again after {wait.TotalSeconds:0} s.";
+            report.Error = state.LastError;
             state.LastErrorAt = now;
             run.History.Add(new SubscriptionEvent { Status = SubscriptionEventStatus.Failed, Kind = SubscriptionEventStatus.PollKind, Error = state.LastError, CreatedAt = now, At = now });
             _logger.LogWarning("Subscription {SubscriptionId} is rate limited; next poll at {NextPollAt:O}", state.Id, state.NextPollAt);
@@ -345,7 +413,8 @@ public sealed class Poller
             string error = Describe(pollError);
             state.LastError = error;
             state.LastErrorAt = now;
-            state.NextPollAt = now + PollBackoff(trigger.PollingInterval, state.ConsecutiveFailures);
+            report.Error = error;
+            state.NextPollAt = run.PollBase + PollBackoff(trigger.PollingInterval, state.ConsecutiveFailures);
             run.History.Add(new SubscriptionEvent { Status = SubscriptionEventStatus.Failed, Kind = SubscriptionEventStatus.PollKind, Error = error, Attempts = state.ConsecutiveFailures, CreatedAt = now, At = now });
             _logger.LogWarning("Poll of subscription {SubscriptionId} failed ({Failures} in a row): {Error}; next poll at {NextPollAt:O}", state.Id, state.ConsecutiveFailures, error, state.NextPollAt);
             if (state.ConsecutiveFailures >= _maxFailures)
@@ -358,28 +427,32 @@ public sealed class Poller
         {
             state.Status = SubscriptionStatus.Paused;
             state.PausedReason = pauseReason;
-            Interlocked.Increment(ref counters.Paused);
+            report.Paused = true;
+            report.Error = pauseReason;
             _logger.LogWarning("Subscription {SubscriptionId} is paused: {Reason}", state.Id, pauseReason);
         }
 
         await FinishAsync(run, rows, cancellationToken);
     }
 
-    private static void ApplyPoll(SubscriptionState state, PollingTriggerDefinition trigger, DateTimeOffset polledAt)
+    // LastPollTs is when the poll really started (the connector's "since"); the next poll is one interval after the
+    // poll's place on the schedule (pollBase: the tick's scheduled time, or the clock when there is none).
+    private static void ApplyPoll(SubscriptionState state, PollingTriggerDefinition trigger, DateTimeOffset polledAt, DateTimeOffset pollBase)
     {
         state.LastPollTs = polledAt;
         state.Baselined = true;
         state.ConsecutiveFailures = 0;
-        state.NextPollAt = polledAt + trigger.PollingInterval;
+        state.NextPollAt = pollBase + trigger.PollingInterval;
     }
 
-    private async Task PauseAsync(Run run, TickCounters counters, string reason, CancellationToken cancellationToken)
+    private async Task PauseAsync(Run run, string reason, CancellationToken cancellationToken)
     {
         run.State.Status = SubscriptionStatus.Paused;
         run.State.PausedReason = reason;
         run.State.LastError = reason;
         run.State.LastErrorAt = run.Now;
-        Interlocked.Increment(ref counters.Paused);
+        run.Report.Paused = true;
+        run.Report.Error = reason;
         _logger.LogWarning("Subscription {SubscriptionId} is paused: {Reason}", run.State.Id, reason);
         await FinishAsync(run, [], cancellationToken);
     }
@@ -467,18 +540,33 @@ public sealed class Poller
         HttpError http => $"The upstream answered HTTP {http.Status}: {http.ResponseMessage}",
         ValidationError validation => validation.Message,
         TimeoutException or TaskCanceledException => "The upstream did not answer in time.",
+        TooManyRecordsException tooMany => tooMany.Message,
         HttpRequestException request => "The upstream could not be reached: " + request.Message,
         FetchBlockedException blocked => "The connector's request was refused: " + blocked.Message,
         _ => $"The poll failed ({ex.GetType().Name}): {ex.Message}",
     };
 
-    private sealed class Run(SubscriptionState state, ETag etag, IEnumerable<string> obsoleteKeys, DateTimeOffset now)
+    private sealed class Run(SubscriptionState state, ETag etag, IEnumerable<string> obsoleteKeys, DateTimeOffset now, DateTimeOffset asOf, DateTimeOffset pollBase, bool pollNow, RunReport report)
     {
         public SubscriptionState State { get; } = state;
         public ETag ETag { get; set; } = etag;
         public HashSet<string> ObsoleteKeys { get; } = [.. obsoleteKeys];
+
+        /// <summary>The clock when the subscription was claimed: LastPollTs, leases, event times.</summary>
         public DateTimeOffset Now { get; } = now;
+
+        /// <summary>What is due is decided as of this time: the tick's scheduled time when the timer fired a little early, else <see cref="Now"/>.</summary>
+        public DateTimeOffset AsOf { get; } = asOf;
+
+        /// <summary>The poll's place on the schedule, from which the next poll is counted.</summary>
+        public DateTimeOffset PollBase { get; } = pollBase;
+
+        /// <summary>Polled whether or not it is due (<c>POST /api/subscriptions/{id}/poll</c>).</summary>
+        public bool PollNow { get; } = pollNow;
+
         public List<SubscriptionEvent> History { get; } = [];
+
+        public RunReport Report { get; } = report;
     }
 
     private sealed class TickCounters
@@ -489,7 +577,70 @@ public sealed class Poller
         public int Skipped;
         public int Paused;
         public int Errors;
+
+        public void Add(RunReport report)
+        {
+            if (report.Polled) Interlocked.Increment(ref Polled);
+            Interlocked.Add(ref Delivered, report.Delivered);
+            Interlocked.Add(ref FailedDeliveries, report.FailedDeliveries);
+            if (report.Paused) Interlocked.Increment(ref Paused);
+        }
     }
+
+    private sealed class TooManyRecordsException(int count) : Exception(
+        $"The trigger answered {count} records in one poll; a poll may answer at most {PollingConstants.SeenIdCapacity}, the record ids a subscription remembers " +
+        "(more could not be told apart from new records on the next poll and would be delivered again). Narrow what the trigger returns, e.g. with its inputs.");
+}
+
+/// <summary>How far one subscription's processing got.</summary>
+public enum RunStatus
+{
+    /// <summary>Claimed and processed (polled when due, deliveries attempted, state written).</summary>
+    Done,
+
+    /// <summary>There is no such subscription.</summary>
+    Missing,
+
+    /// <summary>It is PAUSED: nothing was done.</summary>
+    Paused,
+
+    /// <summary>It was not due (a stale due-index row).</summary>
+    NotDue,
+
+    /// <summary>Another tick holds its lease (or claimed it first): nothing was done.</summary>
+    Leased,
+
+    /// <summary>It was deleted while it was being processed; nothing more was written or delivered.</summary>
+    Changed,
+}
+
+/// <summary>One subscription's processing: its status, its state afterwards (when it still exists) and what it did.</summary>
+public sealed record RunResult(RunStatus Status, SubscriptionState? State, RunReport? Report);
+
+/// <summary>What one claimed run of a subscription did.</summary>
+public sealed class RunReport
+{
+    /// <summary>Whether the trigger was polled (it was due, or the poll was asked for).</summary>
+    public bool Polled { get; set; }
+
+    /// <summary>Whether the poll was the baseline: records remembered, none delivered.</summary>
+    public bool Baseline { get; set; }
+
+    /// <summary>Records the poll answered (0 when it failed or did not happen).</summary>
+    public int RecordsFound { get; set; }
+
+    /// <summary>Records not seen before, queued in the outbox by this run.</summary>
+    public int NewRecords { get; set; }
+
+    public int Delivered { get; set; }
+
+    public int FailedDeliveries { get; set; }
+
+    /// <summary>Whether this run paused the subscription.</summary>
+    public bool Paused { get; set; }
+
+    /// <summary>What went wrong in this run: the failed poll, the failed delivery or the reason it was paused; <see langword="null"/> when nothing did.</summary>
+    public string? Error { get; set; }
 }
 
 /// <summary>What one tick did.</summary>

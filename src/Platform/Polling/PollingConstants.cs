@@ -6,6 +6,13 @@ public static class PollingConstants
     /// <summary>How long a claim holds a subscription; a crashed tick's claim lapses after this.</summary>
     public static readonly TimeSpan LeaseDuration = TimeSpan.FromMinutes(5);
 
+    /// <summary>
+    /// How far from the clock a tick's scheduled time may be and still count: within it, what is due is decided as of
+    /// the scheduled time when the timer fired early, and polls schedule the next one from it (see docs/polling.md,
+    /// "Schedule"). A tick further from its scheduled time (past due, or a subscription reached late in a long tick) runs as of the clock.
+    /// </summary>
+    public static readonly TimeSpan ScheduleTolerance = TimeSpan.FromSeconds(30);
+
     /// <summary>The longest a failing poll is put off.</summary>
     public static readonly TimeSpan MaxPollBackoff = TimeSpan.FromHours(1);
 
@@ -18,8 +25,12 @@ public static class PollingConstants
     /// <summary>The webhook request timeout.</summary>
     public static readonly TimeSpan WebhookTimeout = TimeSpan.FromSeconds(10);
 
-    /// <summary>Record ids remembered per subscription (8-byte hashes, oldest dropped first).</summary>
-    public const int SeenIdCapacity = 1000;
+    /// <summary>
+    /// Record ids remembered per subscription (8-byte hashes, 80 KB in two binary properties of the state row; the least
+    /// recently polled dropped first). Also the most records one poll may answer: a larger answer could not be told apart
+    /// from new records on the next poll, so the poll fails with an error that says so.
+    /// </summary>
+    public const int SeenIdCapacity = 10_000;
 
     /// <summary>Subscriptions one tick takes from the due index; the rest stay due for the next tick.</summary>
     public const int MaxSubscriptionsPerTick = 10_000;

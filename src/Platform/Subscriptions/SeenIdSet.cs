@@ -6,58 +6,101 @@ using Patchbay.Platform.Polling;
 namespace Patchbay.Platform.Subscriptions;
 
 /// <summary>
-/// The record ids a subscription has already delivered or queued, newest last, at most
-/// <see cref="PollingConstants.SeenIdCapacity"/>. Each id is kept as the first 8 bytes of its SHA-256, so
-/// the whole set fits one binary table property (8 KB) whatever the ids look like; a false match needs a
-/// 64-bit collision within one subscription's last thousand ids.
+/// The record ids a subscription has already delivered or queued, at most <see cref="PollingConstants.SeenIdCapacity"/>,
+/// least recently seen first. Each id is kept as the first 8 bytes of its SHA-256 (a false match needs a 64-bit
+/// collision within one subscription's ids). A poll <see cref="Touch">touches</see> every id it answers, so the ids
+/// dropped first are those that left the upstream's answer longest ago, never one the latest poll answered while a
+/// poll answers at most <see cref="PollingConstants.SeenIdCapacity"/> records (the poller refuses larger answers).
+/// Stored in binary table properties of at most <see cref="IdsPerProperty"/> ids (64 KB; Table Storage allows 64 KiB each).
 /// </summary>
 public sealed class SeenIdSet
 {
-    private readonly List<ulong> _order;
-    private readonly HashSet<ulong> _lookup;
+    /// <summary>Ids per binary property: 8,000 × 8 bytes = 64,000 bytes, under Table Storage's 65,536-byte limit.</summary>
+    public const int IdsPerProperty = 8_000;
 
-    public SeenIdSet() : this([])
-    {
-    }
+    /// <summary>The properties the set is stored in, in order; enough for <see cref="PollingConstants.SeenIdCapacity"/>.</summary>
+    public static readonly string[] PropertyNames = ["SeenIds", "SeenIds2"];
 
-    private SeenIdSet(List<ulong> order)
-    {
-        _order = order;
-        _lookup = [.. order];
-    }
+    // Least recently seen first; the index finds a node in O(1), so touching every id of a 10,000-record poll stays linear.
+    private readonly LinkedList<ulong> _order = new();
+    private readonly Dictionary<ulong, LinkedListNode<ulong>> _index = [];
 
     public int Count => _order.Count;
 
-    public bool Contains(string recordKey) => _lookup.Contains(Hash(recordKey));
+    public bool Contains(string recordKey) => _index.ContainsKey(Hash(recordKey));
 
-    /// <summary>Adds the id (no-op when present), dropping the oldest past capacity.</summary>
-    public void Add(string recordKey)
+    /// <summary>Whether the id is in the set; when it is, it becomes the most recently seen.</summary>
+    public bool Touch(string recordKey)
     {
-        ulong hash = Hash(recordKey);
-        if (!_lookup.Add(hash)) return;
-        _order.Add(hash);
-        while (_order.Count > PollingConstants.SeenIdCapacity)
-        {
-            _lookup.Remove(_order[0]);
-            _order.RemoveAt(0);
-        }
+        if (!_index.TryGetValue(Hash(recordKey), out LinkedListNode<ulong>? node)) return false;
+        _order.Remove(node);
+        _order.AddLast(node);
+        return true;
     }
 
-    public SeenIdSet Clone() => new([.. _order]);
+    /// <summary>Adds the id as the most recently seen (moves it there when present), dropping the least recently seen past capacity.</summary>
+    public void Add(string recordKey) => Add(Hash(recordKey));
 
+    public SeenIdSet Clone()
+    {
+        var clone = new SeenIdSet();
+        foreach (ulong hash in _order) clone.Add(hash);
+        return clone;
+    }
+
+    /// <summary>The set as little-endian 8-byte hashes, least recently seen first.</summary>
     public byte[] ToBytes()
     {
         byte[] bytes = new byte[_order.Count * 8];
-        for (int i = 0; i < _order.Count; i++) BinaryPrimitives.WriteUInt64LittleEndian(bytes.AsSpan(i * 8), _order[i]);
+        int i = 0;
+        foreach (ulong hash in _order) BinaryPrimitives.WriteUInt64LittleEndian(bytes.AsSpan(8 * i++), hash);
         return bytes;
     }
 
-    public static SeenIdSet FromBytes(byte[]? bytes)
+    /// <summary>The set split over <see cref="PropertyNames"/>: one byte array per property, <see langword="null"/> for an unused one.</summary>
+    public byte[]?[] ToProperties()
     {
-        if (bytes is null) return new SeenIdSet();
-        var order = new List<ulong>(bytes.Length / 8);
-        for (int i = 0; i + 8 <= bytes.Length; i += 8) order.Add(BinaryPrimitives.ReadUInt64LittleEndian(bytes.AsSpan(i)));
-        return new SeenIdSet(order);
+        byte[] all = ToBytes();
+        var properties = new byte[]?[PropertyNames.Length];
+        for (int p = 0; p < properties.Length; p++)
+        {
+            int start = p * IdsPerProperty * 8;
+            if (start < all.Length) properties[p] = all.AsSpan(start, Math.Min(IdsPerProperty * 8, all.Length - start)).ToArray();
+        }
+
+        return properties;
+    }
+
+    public static SeenIdSet FromBytes(byte[]? bytes) => FromProperties([bytes]);
+
+    /// <summary>Reads the set back from its properties (a row written before the set had a second property has only the first).</summary>
+    public static SeenIdSet FromProperties(IEnumerable<byte[]?> properties)
+    {
+        var set = new SeenIdSet();
+        foreach (byte[]? bytes in properties)
+        {
+            if (bytes is null) continue;
+            for (int i = 0; i + 8 <= bytes.Length; i += 8) set.Add(BinaryPrimitives.ReadUInt64LittleEndian(bytes.AsSpan(i)));
+        }
+
+        return set;
+    }
+
+    private void Add(ulong hash)
+    {
+        if (_index.TryGetValue(hash, out LinkedListNode<ulong>? node))
+        {
+            _order.Remove(node);
+            _order.AddLast(node);
+            return;
+        }
+
+        _index[hash] = _order.AddLast(hash);
+        while (_order.Count > PollingConstants.SeenIdCapacity)
+        {
+            _index.Remove(_order.First!.Value);
+            _order.RemoveFirst();
+        }
     }
 
     private static ulong Hash(string recordKey)

@@ -56,6 +56,56 @@ public sealed record CreatedSubscription : Subscription
     };
 }
 
+/// <summary>The answer to <c>POST /api/subscriptions/{id}/poll</c>: what the poll did, then the subscription's state.</summary>
+public sealed record SubscriptionPollResult
+{
+    [JsonPropertyName("id")] public required string Id { get; init; }
+
+    /// <summary>Whether the trigger was polled (false when the run paused the subscription first, e.g. its connection is gone).</summary>
+    [JsonPropertyName("polled")] public bool Polled { get; init; }
+
+    /// <summary>The first poll without <c>deliver_existing</c>: the records found are remembered, not delivered.</summary>
+    [JsonPropertyName("baseline")] public bool Baseline { get; init; }
+
+    [JsonPropertyName("records_found")] public int RecordsFound { get; init; }
+
+    /// <summary>Records not seen before, queued for delivery by this poll.</summary>
+    [JsonPropertyName("new_records")] public int NewRecords { get; init; }
+
+    /// <summary>Deliveries made by this poll (new records and earlier pending ones).</summary>
+    [JsonPropertyName("delivered")] public int Delivered { get; init; }
+
+    [JsonPropertyName("failed_deliveries")] public int FailedDeliveries { get; init; }
+
+    /// <summary>Records still waiting in the outbox.</summary>
+    [JsonPropertyName("pending_deliveries")] public int PendingDeliveries { get; init; }
+
+    /// <summary>What went wrong in this poll (the poll, a delivery, or why it paused); <see langword="null"/> when nothing did.</summary>
+    [JsonPropertyName("error")] public string? Error { get; init; }
+
+    [JsonPropertyName("status")] public required string Status { get; init; }
+    [JsonPropertyName("last_poll_ts")] public DateTimeOffset? LastPollTs { get; init; }
+
+    /// <summary>When the next tick takes it (the next poll, or sooner if a delivery retry is due), as <c>GET</c> shows.</summary>
+    [JsonPropertyName("next_poll_at")] public DateTimeOffset? NextPollAt { get; init; }
+
+    public static SubscriptionPollResult From(Subscription subscription, Polling.RunReport report) => new()
+    {
+        Id = subscription.Id,
+        Polled = report.Polled,
+        Baseline = report.Baseline,
+        RecordsFound = report.RecordsFound,
+        NewRecords = report.NewRecords,
+        Delivered = report.Delivered,
+        FailedDeliveries = report.FailedDeliveries,
+        PendingDeliveries = subscription.PendingDeliveries,
+        Error = report.Error,
+        Status = subscription.Status,
+        LastPollTs = subscription.LastPollTs,
+        NextPollAt = subscription.NextPollAt,
+    };
+}
+
 /// <summary>Where deliveries go: a webhook URL or an Azure Storage queue in the app's storage account.</summary>
 public sealed record SubscriptionDestination
 {

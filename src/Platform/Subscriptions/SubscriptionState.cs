@@ -92,7 +92,15 @@ public sealed class SubscriptionState
         PendingDeliveries = PendingCount,
     };
 
-    public TableEntity ToEntity() => new(Id, RowKey)
+    public TableEntity ToEntity()
+    {
+        TableEntity entity = ToEntityWithoutSeenIds();
+        byte[]?[] seen = SeenIds.ToProperties();
+        for (int i = 0; i < seen.Length; i++) entity[SeenIdSet.PropertyNames[i]] = seen[i];
+        return entity;
+    }
+
+    private TableEntity ToEntityWithoutSeenIds() => new(Id, RowKey)
     {
         ["Connector"] = Connector,
         ["Trigger"] = Trigger,
@@ -120,11 +128,21 @@ public sealed class SubscriptionState
         ["LeaseUntil"] = LeaseUntil,
         ["LeaseOwner"] = LeaseOwner,
         ["Baselined"] = Baselined,
-        ["SeenIds"] = SeenIds.ToBytes(),
         ["PendingCount"] = PendingCount,
         ["HistoryCount"] = HistoryCount,
         ["NextSeq"] = NextSeq,
     };
+
+    /// <summary>
+    /// The columns <see cref="ToSubscription"/> needs, for lists: everything but the secret and the seen-id set (up to
+    /// 80 KB a row). PartitionKey is the id: a projection without it would answer subscriptions without ids.
+    /// </summary>
+    public static readonly string[] ListColumns =
+    [
+        "PartitionKey", "RowKey", "Connector", "Trigger", "Inputs", "ConnectionId", "EntityId", "DestinationType", "DestinationTarget", "DeliverExisting",
+        "CreatedAt", "Status", "PausedReason", "UpdatedAt", "LastPollTs", "NextPollAt", "NextOutboxAt", "DueAt", "DueKey", "ConsecutiveFailures",
+        "LastError", "LastErrorAt", "PendingCount",
+    ];
 
     public static SubscriptionState FromEntity(TableEntity entity)
     {
@@ -142,8 +160,9 @@ public sealed class SubscriptionState
                 ? new SubscriptionDestination { Type = type, Url = target }
                 : new SubscriptionDestination { Type = type, Name = target },
             DeliverExisting = entity.GetBoolean("DeliverExisting") ?? false,
-            SecretKeyId = entity.GetString("KeyId"),
-            SecretCipher = entity.GetString("SigningSecret"),
+            // Absent (empty) in a list projection, which never reads the secret.
+            SecretKeyId = entity.GetString("KeyId") ?? string.Empty,
+            SecretCipher = entity.GetString("SigningSecret") ?? string.Empty,
             CreatedAt = entity.GetDateTimeOffset("CreatedAt") ?? DateTimeOffset.MinValue,
             Status = entity.GetString("Status") ?? SubscriptionStatus.Active,
             PausedReason = entity.GetString("PausedReason"),
@@ -159,7 +178,7 @@ public sealed class SubscriptionState
             LeaseUntil = entity.GetDateTimeOffset("LeaseUntil"),
             LeaseOwner = entity.GetString("LeaseOwner"),
             Baselined = entity.GetBoolean("Baselined") ?? false,
-            SeenIds = SeenIdSet.FromBytes(entity.GetBinary("SeenIds")),
+            SeenIds = SeenIdSet.FromProperties(SeenIdSet.PropertyNames.Select(entity.GetBinary)),
             PendingCount = entity.GetInt32("PendingCount") ?? 0,
             HistoryCount = entity.GetInt32("HistoryCount") ?? 0,
             NextSeq = entity.GetInt64("NextSeq") ?? 0,

@@ -93,17 +93,24 @@ public class SubscriptionStore
     public virtual async Task<Subscription?> GetIfExistsAsync(string id, CancellationToken cancellationToken) =>
         await GetStateIfExistsAsync(id, cancellationToken) is { } found ? found.State.ToSubscription() : null;
 
-    public virtual async Task<IReadOnlyList<Subscription>> ListByEntityAsync(string entityId, CancellationToken cancellationToken)
+    /// <summary>
+    /// The newest <paramref name="max"/> subscriptions of <paramref name="entityId"/>, or of every entity when it is
+    /// <see langword="null"/>, newest first, and how many matched. Reads every state row (entity ids are not keys), only
+    /// the columns a <see cref="Subscription"/> shows (not the seen-id set), and holds at most <paramref name="max"/> in memory.
+    /// </summary>
+    public virtual async Task<ListPage<Subscription>> ListAsync(string? entityId, int max, CancellationToken cancellationToken)
     {
         await EnsureTablesAsync(cancellationToken);
-        var subscriptions = new List<Subscription>();
-        string filter = TableClient.CreateQueryFilter($"RowKey eq {SubscriptionState.RowKey} and EntityId eq {entityId}");
-        await foreach (TableEntity entity in _table.QueryAsync<TableEntity>(filter, cancellationToken: cancellationToken))
+        string filter = entityId is null
+            ? TableClient.CreateQueryFilter($"RowKey eq {SubscriptionState.RowKey}")
+            : TableClient.CreateQueryFilter($"RowKey eq {SubscriptionState.RowKey} and EntityId eq {entityId}");
+        var newest = new NewestFirst<Subscription>(max, s => s.CreatedAt);
+        await foreach (TableEntity entity in _table.QueryAsync<TableEntity>(filter, maxPerPage: 1000, select: SubscriptionState.ListColumns, cancellationToken: cancellationToken))
         {
-            subscriptions.Add(SubscriptionState.FromEntity(entity).ToSubscription());
+            newest.Add(SubscriptionState.FromEntity(entity).ToSubscription());
         }
 
-        return [.. subscriptions.OrderByDescending(s => s.CreatedAt)];
+        return newest.ToPage();
     }
 
     /// <summary>The decrypted signing secret.</summary>
@@ -121,18 +128,7 @@ public class SubscriptionStore
         if (response.Status == 404) return false;
         if (found.State.DueKey is { } dueKey) await DeleteDueAsync(dueKey, cancellationToken);
 
-        var rows = new List<TableTransactionAction>();
-        string filter = TableClient.CreateQueryFilter($"PartitionKey eq {id}");
-        await foreach (TableEntity row in _table.QueryAsync<TableEntity>(filter, select: ["RowKey"], cancellationToken: cancellationToken))
-        {
-            rows.Add(new TableTransactionAction(TableTransactionActionType.Delete, row, ETag.All));
-        }
-
-        foreach (TableTransactionAction[] chunk in rows.Chunk(100))
-        {
-            await _table.SubmitTransactionAsync(chunk, cancellationToken);
-        }
-
+        await DeleteRowsAsync(id, TableClient.CreateQueryFilter($"PartitionKey eq {id}"), skip: 0, cancellationToken);
         return true;
     }
 
@@ -289,19 +285,48 @@ public class SubscriptionStore
     public virtual async Task<int> PruneHistoryAsync(string id, int keep, CancellationToken cancellationToken)
     {
         string filter = TableClient.CreateQueryFilter($"PartitionKey eq {id} and RowKey ge {HistoryPrefix} and RowKey lt {"e`"}");
-        var stale = new List<TableTransactionAction>();
-        int seen = 0;
-        await foreach (TableEntity row in _table.QueryAsync<TableEntity>(filter, select: ["RowKey"], cancellationToken: cancellationToken))
-        {
-            if (++seen > keep) stale.Add(new TableTransactionAction(TableTransactionActionType.Delete, row, ETag.All));
-        }
-
-        foreach (TableTransactionAction[] chunk in stale.Chunk(100))
-        {
-            await _table.SubmitTransactionAsync(chunk, cancellationToken);
-        }
-
+        int seen = await DeleteRowsAsync(id, filter, skip: keep, cancellationToken);
         return Math.Min(seen, keep);
+    }
+
+    /// <summary>
+    /// Deletes the rows of partition <paramref name="id"/> that <paramref name="filter"/> finds, after the first
+    /// <paramref name="skip"/>, 100 per entity-group transaction (Table Storage's limit), streaming the keys (never more
+    /// than one batch in memory). Each delete is addressed by the partition it was asked for and the row key read, never
+    /// by the queried entity itself: a projection (<c>select</c>) leaves out whatever it does not name, and an entity
+    /// without its PartitionKey cannot be deleted. A row that is already gone (a concurrent prune) is skipped.
+    /// </summary>
+    /// <returns>How many rows the query found, deleted or not.</returns>
+    private async Task<int> DeleteRowsAsync(string id, string filter, int skip, CancellationToken cancellationToken)
+    {
+        var batch = new List<string>(100);
+        int found = 0;
+        await foreach (TableEntity row in _table.QueryAsync<TableEntity>(filter, maxPerPage: 1000, select: ["PartitionKey", "RowKey"], cancellationToken: cancellationToken))
+        {
+            if (++found <= skip) continue;
+            batch.Add(row.RowKey);
+            if (batch.Count == 100)
+            {
+                await DeleteBatchAsync(id, batch, cancellationToken);
+                batch.Clear();
+            }
+        }
+
+        if (batch.Count > 0) await DeleteBatchAsync(id, batch, cancellationToken);
+        return found;
+    }
+
+    private async Task DeleteBatchAsync(string id, List<string> rowKeys, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await _table.SubmitTransactionAsync(rowKeys.Select(rowKey => new TableTransactionAction(TableTransactionActionType.Delete, new TableEntity(id, rowKey), ETag.All)), cancellationToken);
+        }
+        catch (TableTransactionFailedException ex) when (ex.Status == 404)
+        {
+            // One row of the batch was deleted meanwhile, so the whole batch failed; delete them one by one (a 404 is answered, not thrown).
+            foreach (string rowKey in rowKeys) await _table.DeleteEntityAsync(id, rowKey, ETag.All, cancellationToken);
+        }
     }
 
     /// <summary>An outbox row as a transaction step (upsert, so a record queued twice cannot fail the batch).</summary>

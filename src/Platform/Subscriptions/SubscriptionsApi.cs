@@ -6,12 +6,14 @@ using Microsoft.Extensions.Options;
 using Patchbay.Platform.Actions;
 using Patchbay.Platform.Connections;
 using Patchbay.Platform.Hosting;
+using Patchbay.Platform.Polling;
+using Patchbay.Platform.Storage;
 using Patchbay.Sdk;
 using Patchbay.Sdk.Fetch;
 
 namespace Patchbay.Platform.Subscriptions;
 
-/// <summary>Polling-trigger subscriptions: create (validated, with a one-time signing secret), read, list by entity, delete, events, resume.</summary>
+/// <summary>Polling-trigger subscriptions: create (validated, with a one-time signing secret), read, list, delete, events, resume, poll now.</summary>
 public static partial class SubscriptionsApi
 {
     /// <summary>How many events <c>GET /api/subscriptions/{id}/events</c> answers at most.</summary>
@@ -26,13 +28,16 @@ public static partial class SubscriptionsApi
         RouteGroupBuilder group = routes.MapGroup("/api/subscriptions").WithTags("Subscriptions");
         group.MapPost("/", CreateAsync).WithName("CreateSubscription")
             .WithSummary("Subscribes a webhook or queue to a polling trigger; answers the subscription and, this once, its signing_secret.");
-        group.MapGet("/", ListAsync).WithName("ListSubscriptions").WithSummary("Subscriptions of one entity_id, newest first.");
+        group.MapGet("/", ListAsync).WithName("ListSubscriptions")
+            .WithSummary($"Subscriptions of one entity_id, or of all without it: the newest {ListAnswers.Limit}, newest first (X-Total-Count: how many matched).");
         group.MapGet("/{id}", GetAsync).WithName("GetSubscription").WithSummary("One subscription's settings and poll state; never its secret.");
         group.MapDelete("/{id}", DeleteAsync).WithName("DeleteSubscription").WithSummary("Deletes a subscription; it is never polled again.");
         group.MapGet("/{id}/events", ListEventsAsync).WithName("ListSubscriptionEvents")
             .WithSummary($"Recent deliveries (delivered, pending, failed attempts) and failed polls, newest first, at most {EventsLimit}.");
         group.MapPost("/{id}/resume", ResumeAsync).WithName("ResumeSubscription")
             .WithSummary("Resumes a PAUSED subscription: failures reset, polled and retried on the next tick.");
+        group.MapPost("/{id}/poll", PollAsync).WithName("PollSubscription")
+            .WithSummary("Polls the subscription now, due or not, as a tick would (claim, outbox, deliveries, state); 409 while a tick holds it or it is PAUSED.");
         return group;
     }
 
@@ -42,7 +47,7 @@ public static partial class SubscriptionsApi
         JsonElement body = await RequestBody.ReadObjectAsync(request, CreateFields, cancellationToken);
         string connectorId = RequestBody.RequiredString(body, "connector");
         string triggerName = RequestBody.RequiredString(body, "trigger");
-        string entityId = RequestBody.RequiredString(body, "entity_id");
+        string? requestedEntityId = RequestBody.OptionalString(body, "entity_id");
         string? connectionId = RequestBody.OptionalString(body, "connection_id");
         bool deliverExisting = RequestBody.OptionalBool(body, "deliver_existing");
         JsonElement inputs = RequestBody.OptionalObject(body, "inputs");
@@ -84,10 +89,12 @@ public static partial class SubscriptionsApi
                 throw ApiProblem.BadRequest($"Connection '{connectionId}' belongs to connector '{connection.Connector}', not '{connector.Id}'.", new FieldError("/connection_id", "belongs to another connector"));
             }
 
-            if (connection.EntityId != entityId)
+            if (requestedEntityId is not null && connection.EntityId != requestedEntityId)
             {
-                throw ApiProblem.BadRequest($"Connection '{connectionId}' belongs to another entity_id.", new FieldError("/connection_id", "belongs to another entity"));
+                throw ApiProblem.BadRequest($"Connection '{connectionId}' belongs to another entity_id; leave entity_id out to use the connection's.", new FieldError("/connection_id", "belongs to another entity"));
             }
+
+            requestedEntityId ??= connection.EntityId;
 
             if (connection.Status != ConnectionStatus.Active)
             {
@@ -100,6 +107,7 @@ public static partial class SubscriptionsApi
             throw ApiProblem.BadRequest($"Connector '{connector.Id}' needs no auth; leave connection_id out.", new FieldError("/connection_id", "is not used by this connector"));
         }
 
+        string entityId = requestedEntityId ?? Connection.DefaultEntityId;
         CreatedSubscription created = await store.CreateAsync(
             new NewSubscription(connector.Id, triggerName, inputsJson, connectionId, entityId, destination, deliverExisting), cancellationToken);
         loggers.CreateLogger("Patchbay.Subscriptions").LogInformation(
@@ -111,14 +119,17 @@ public static partial class SubscriptionsApi
     public static async Task<Ok<Subscription>> GetAsync(string id, SubscriptionStore store, CancellationToken cancellationToken) =>
         TypedResults.Ok(await store.GetIfExistsAsync(id, cancellationToken) ?? throw NotFound(id));
 
-    public static async Task<Ok<IReadOnlyList<Subscription>>> ListAsync(SubscriptionStore store, [Microsoft.AspNetCore.Mvc.FromQuery(Name = "entity_id")] string? entityId, CancellationToken cancellationToken)
+    public static async Task<Ok<IReadOnlyList<Subscription>>> ListAsync(SubscriptionStore store, HttpResponse response, [Microsoft.AspNetCore.Mvc.FromQuery(Name = "entity_id")] string? entityId,
+        CancellationToken cancellationToken)
     {
-        if (string.IsNullOrWhiteSpace(entityId))
+        if (entityId is not null && string.IsNullOrWhiteSpace(entityId))
         {
-            throw ApiProblem.BadRequest("entity_id is required: GET /api/subscriptions?entity_id=<your user id>.", new FieldError("/entity_id", "is required"));
+            throw ApiProblem.BadRequest("entity_id must not be empty: leave it out to list every entity's subscriptions.", new FieldError("/entity_id", "must be a non-empty string"));
         }
 
-        return TypedResults.Ok(await store.ListByEntityAsync(entityId, cancellationToken));
+        ListPage<Subscription> page = await store.ListAsync(entityId, ListAnswers.Limit, cancellationToken);
+        response.Headers[ListAnswers.TotalCountHeader] = page.Total.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        return TypedResults.Ok(page.Items);
     }
 
     public static async Task<NoContent> DeleteAsync(string id, SubscriptionStore store, ILoggerFactory loggers, CancellationToken cancellationToken)
@@ -139,6 +150,21 @@ public static partial class SubscriptionsApi
         Subscription subscription = await store.ResumeAsync(id, cancellationToken) ?? throw NotFound(id);
         loggers.CreateLogger("Patchbay.Subscriptions").LogInformation("Subscription {SubscriptionId} resumed", id);
         return TypedResults.Ok(subscription);
+    }
+
+    public static async Task<Ok<SubscriptionPollResult>> PollAsync(string id, Poller poller, CancellationToken cancellationToken)
+    {
+        RunResult result = await poller.PollNowAsync(id, cancellationToken);
+        return result switch
+        {
+            { Status: RunStatus.Done, State: { } state, Report: { } report } => TypedResults.Ok(SubscriptionPollResult.From(state.ToSubscription(), report)),
+            { Status: RunStatus.Leased, State: { } held } => throw new ApiProblem(409, ProblemTypes.SubscriptionBusy, "The subscription is being polled",
+                $"Subscription '{id}' is held by another tick" + (held.LeaseUntil is { } until ? $" (its lease runs until {until:O} at the latest)" : string.Empty)
+                + "; its deliveries and poll state are that tick's to write. Try again when it is done: GET /api/subscriptions/{id} shows the outcome."),
+            { Status: RunStatus.Paused, State: { } paused } => throw new ApiProblem(409, ProblemTypes.SubscriptionPaused, "The subscription is paused",
+                $"Subscription '{id}' is PAUSED ({paused.PausedReason ?? "no reason recorded"}); POST /api/subscriptions/{id}/resume first."),
+            _ => throw NotFound(id),
+        };
     }
 
     private static ApiProblem NotFound(string id) => ApiProblem.NotFound("Subscription", $"There is no subscription '{id}'.");

@@ -46,7 +46,7 @@ public sealed class PollingScheduler : BackgroundService
             {
                 await Task.Delay(wait > s_maxWait ? s_maxWait : wait, _time, stoppingToken);
                 if (wait > s_maxWait) continue;
-                await _poller.RunTickAsync(stoppingToken);
+                await _poller.RunTickAsync(next, stoppingToken);
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
             {

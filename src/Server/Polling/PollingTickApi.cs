@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text.Json;
 using Patchbay.Platform.Polling;
 using System.Text.Json.Serialization;
@@ -22,11 +23,14 @@ public static class PollingTickApi
         ILogger logger = loggers.CreateLogger("Patchbay.Polling");
         TimerPayload payload = await ReadPayloadAsync(request, logger, cancellationToken);
         if (payload.IsPastDue) logger.LogInformation("The timer is past due (missed ticks collapse into this one); subscriptions are due by their own state, so nothing is lost");
-        PollingTickResult result = await poller.RunTickAsync(cancellationToken);
+        // ScheduleStatus.Next, as an invocation receives it, is the occurrence this invocation runs for (the host updates it afterwards).
+        PollingTickResult result = payload.ScheduledAt is { } scheduledAt
+            ? await poller.RunTickAsync(scheduledAt, cancellationToken)
+            : await poller.RunTickAsync(cancellationToken);
         return TypedResults.Ok(new TimerInvocationResult([result.Summary]));
     }
 
-    // The host sends {"Data":{"timer":{"Schedule":...,"ScheduleStatus":...|null,"IsPastDue":bool}},"Metadata":{...}}; anything else still runs the tick.
+    // The host sends {"Data":{"timer":{"Schedule":...,"ScheduleStatus":{"Last","Next","LastUpdated"}|null,"IsPastDue":bool}},"Metadata":{...}}; anything else still runs the tick.
     private static async Task<TimerPayload> ReadPayloadAsync(HttpRequest request, ILogger logger, CancellationToken cancellationToken)
     {
         using var reader = new StreamReader(request.Body);
@@ -36,11 +40,20 @@ public static class PollingTickApi
         {
             using JsonDocument document = JsonDocument.Parse(text);
             JsonElement root = document.RootElement;
-            bool pastDue = root.ValueKind == JsonValueKind.Object
-                && root.TryGetProperty("Data", out JsonElement data) && data.ValueKind == JsonValueKind.Object
-                && data.TryGetProperty("timer", out JsonElement timer) && timer.ValueKind == JsonValueKind.Object
-                && timer.TryGetProperty("IsPastDue", out JsonElement isPastDue) && isPastDue.ValueKind == JsonValueKind.True;
-            return new TimerPayload(pastDue);
+            if (root.ValueKind != JsonValueKind.Object
+                || !root.TryGetProperty("Data", out JsonElement data) || data.ValueKind != JsonValueKind.Object
+                || !data.TryGetProperty("timer", out JsonElement timer) || timer.ValueKind != JsonValueKind.Object)
+            {
+                return default;
+            }
+
+            bool pastDue = timer.TryGetProperty("IsPastDue", out JsonElement isPastDue) && isPastDue.ValueKind == JsonValueKind.True;
+            DateTimeOffset? next = timer.TryGetProperty("ScheduleStatus", out JsonElement status) && status.ValueKind == JsonValueKind.Object
+                && status.TryGetProperty("Next", out JsonElement nextText) && nextText.ValueKind == JsonValueKind.String
+                && DateTimeOffset.TryParse(nextText.GetString(), CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out DateTimeOffset parsed)
+                ? parsed
+                : null;
+            return new TimerPayload(pastDue, next);
         }
         catch (JsonException)
         {
@@ -49,7 +62,7 @@ public static class PollingTickApi
         }
     }
 
-    private readonly record struct TimerPayload(bool IsPastDue);
+    private readonly record struct TimerPayload(bool IsPastDue, DateTimeOffset? ScheduledAt);
 }
 
 /// <summary>What a custom handler answers the host for a non-HTTP function; an empty body would hang the invocation.</summary>

@@ -99,6 +99,7 @@ public class PollerTests(PollingApp app) : IAsyncLifetime
         app.Faults.CrashAt = PollerFaultPoint.AfterDelivery;
         PollingTickResult crashed = await app.TickAsync();
         Assert.Equal(1, crashed.Errors);
+        Assert.Equal(2, crashed.Delivered);
         string[] firstIds = [.. hook.Received.Select(r => r.EventId).Order()];
         Assert.Equal(2, firstIds.Length);
 

@@ -58,7 +58,7 @@ public class SubscriptionsApiTests(PollingApp app) : IAsyncLifetime
     }
 
     [Fact]
-    public async Task List_NeedsEntityId_AndListsOnlyThatEntity()
+    public async Task List_ByEntityId_ListsOnlyThatEntity()
     {
         Feed feed = app.NewFeed();
         string mine = await app.SubscribeAsync(feed, app.NewHook(), entityId: "alice");
@@ -67,7 +67,7 @@ public class SubscriptionsApiTests(PollingApp app) : IAsyncLifetime
         JsonElement list = await (await app.Client.GetAsync("/api/subscriptions?entity_id=alice")).ReadJsonAsync();
 
         Assert.Equal([mine], list.EnumerateArray().Select(s => s.GetProperty("id").GetString()));
-        await (await app.Client.GetAsync("/api/subscriptions")).ProblemAsync(400);
+        await (await app.Client.GetAsync("/api/subscriptions?entity_id=")).ProblemAsync(400);
     }
 
     [Theory]
@@ -199,5 +199,54 @@ public class SubscriptionsApiTests(PollingApp app) : IAsyncLifetime
         using HttpClient anonymous = app.CreateClient();
         await (await anonymous.GetAsync("/api/subscriptions?entity_id=user-1")).ProblemAsync(401);
         await (await anonymous.PostAsync("/PollingTick", Http.Json(new { }))).ProblemAsync(401);
+    }
+
+    // Issue 10 item 5: entity_id is optional (the connection's, else "default"); a list without it has every entity's subscriptions.
+    [Fact]
+    public async Task Item5_SubscriptionWithoutEntityId_TakesItsConnectionsOrDefault_AndAListWithoutEntityIdHasAll()
+    {
+        Feed feed = app.NewFeed();
+        string connectionId = await app.CreateConnectionAsync("alice");
+        HttpResponseMessage withConnection = await app.Client.PostAsync("/api/subscriptions", Http.Json(new
+        {
+            connector = "upstream-test", trigger = "items", inputs = new { base_url = feed.BaseUrl }, connection_id = connectionId,
+            destination = new { type = "webhook", url = app.NewHook().Url },
+        }));
+        app.Time.Advance(TimeSpan.FromSeconds(1));
+        HttpResponseMessage withoutAuth = await app.Client.PostAsync("/api/subscriptions", Http.Json(new
+        {
+            connector = "rss", trigger = "new_items", inputs = new { url = "https://example.com/feed.xml" },
+            destination = new { type = "queue", name = "deliveries" },
+        }));
+        HttpResponseMessage otherEntity = await app.Client.PostAsync("/api/subscriptions", Http.Json(new
+        {
+            connector = "upstream-test", trigger = "items", inputs = new { base_url = feed.BaseUrl }, connection_id = connectionId, entity_id = "bob",
+            destination = new { type = "queue", name = "deliveries" },
+        }));
+        app.Time.Advance(TimeSpan.FromSeconds(1));
+        string carol = await app.SubscribeAsync(feed, app.NewHook(), entityId: "carol");
+
+        Assert.Equal(HttpStatusCode.Created, withConnection.StatusCode);
+        Assert.Equal(HttpStatusCode.Created, withoutAuth.StatusCode);
+        JsonElement alices = await withConnection.ReadJsonAsync();
+        JsonElement defaults = await withoutAuth.ReadJsonAsync();
+        Assert.Equal("alice", alices.GetProperty("entity_id").GetString());
+        Assert.Equal("default", defaults.GetProperty("entity_id").GetString());
+        Assert.Equal(["/connection_id"], (await otherEntity.ProblemAsync(400)).ErrorPaths());
+
+        HttpResponseMessage all = await app.Client.GetAsync("/api/subscriptions");
+        Assert.Equal(HttpStatusCode.OK, all.StatusCode);
+        Assert.Equal("3", Assert.Single(all.Headers.GetValues(ListAnswers.TotalCountHeader)));
+        JsonElement[] listed = [.. (await all.ReadJsonAsync()).EnumerateArray()];
+        Assert.Equal([carol, defaults.GetProperty("id").GetString(), alices.GetProperty("id").GetString()], listed.Select(s => s.GetProperty("id").GetString()));
+        foreach (JsonElement item in listed)
+        {
+            // A list reads only the columns a subscription shows (not the seen ids); it must show all of them.
+            string got = (await app.GetSubscriptionAsync(item.GetProperty("id").GetString()!)).GetRawText();
+            Assert.Equal(got, item.GetRawText());
+        }
+
+        JsonElement onlyDefault = await (await app.Client.GetAsync("/api/subscriptions?entity_id=default")).ReadJsonAsync();
+        Assert.Equal([defaults.GetProperty("id").GetString()], onlyDefault.EnumerateArray().Select(s => s.GetProperty("id").GetString()));
     }
 }
