@@ -6,6 +6,7 @@ using Patchbay.Platform.Actions;
 using Patchbay.Platform.Catalog;
 using Patchbay.Platform.Connections;
 using Patchbay.Platform.Hosting;
+using Patchbay.Platform.Storage;
 using Patchbay.Sdk;
 
 namespace Patchbay.Platform.Mcp;
@@ -99,7 +100,7 @@ public static class McpTools
         string[] tags = Split(http.Request.Query["tags"].FirstOrDefault());
 
         ConnectorCatalog catalog = services.GetRequiredService<ConnectorCatalog>();
-        IReadOnlyList<Connection> connections = await services.GetRequiredService<ConnectionStore>().ListByEntityAsync(entityId, cancellationToken);
+        IReadOnlyList<Connection> connections = (await services.GetRequiredService<ConnectionStore>().ListAsync(entityId, ListAnswers.Limit, cancellationToken)).Items;
         Dictionary<string, string> active = connections
             .Where(c => c.Status == ConnectionStatus.Active)
             .GroupBy(c => c.Connector, StringComparer.Ordinal)
