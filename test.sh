@@ -8,7 +8,7 @@ results="$(pwd)/artifacts/test-results"
 rm -rf "$results"; mkdir -p "$results"
 
 # Azurite (Table Storage and queues for the end-to-end tests) comes from package.json, pinned.
-if [ -f package.json ] && [ ! -x node_modules/.bin/azurite-table ]; then
+if [ -f package.json ] && { [ ! -x node_modules/.bin/azurite-table ] || [ ! -x node_modules/.bin/mcp-inspector-cli ]; }; then
   npm ci --no-audit --no-fund --loglevel=error || { echo "npm ci failed"; echo "0 passed, 1 failed"; exit 1; }
 fi
 

@@ -5,6 +5,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using Patchbay.FunctionApp.Hosting;
+using Patchbay.Platform.Mcp;
 
 // The isolated worker: the Functions host starts this process, routes HTTP requests to it through the ASP.NET Core
 // integration and runs the PollingTick timer. The host checks function keys; the worker checks nothing of its own.
@@ -13,6 +14,7 @@ builder.ConfigureFunctionsWebApplication();
 builder.UseMiddleware<InvocationMiddleware>();
 
 builder.Services.AddPatchbayPlatform(builder.Configuration);
+builder.Services.AddPatchbayMcp();
 builder.Services.AddPatchbayTelemetry(builder.Configuration, telemetry => telemetry.UseFunctionsWorkerDefaults());
 // The same body limit as standalone: the worker's Kestrel answers 413 past Patchbay__MaxRequestBytes.
 builder.Services.AddOptions<KestrelServerOptions>()

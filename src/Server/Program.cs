@@ -2,6 +2,7 @@ using Patchbay.Platform.Actions;
 using Patchbay.Platform.Catalog;
 using Patchbay.Platform.Connections;
 using Patchbay.Platform.Hosting;
+using Patchbay.Platform.Mcp;
 using Patchbay.Platform.Subscriptions;
 using Patchbay.Server.Hosting;
 using Scalar.AspNetCore;
@@ -23,6 +24,7 @@ app.MapCatalog();
 app.MapActions();
 app.MapConnections();
 app.MapSubscriptions();
+app.MapPatchbayMcp();
 
 app.Run();
 

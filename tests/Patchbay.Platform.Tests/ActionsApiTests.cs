@@ -31,7 +31,7 @@ public class ActionsApiTests(PatchbayApp app)
 
         JsonElement problem = await response.ProblemAsync(400);
         Assert.Equal("urn:patchbay:problem:validation-failed", problem.GetProperty("type").GetString());
-        Assert.Equal(["/base_url", "/limit", "/path"], problem.ErrorPaths().Order());
+        Assert.Equal(["/inputs/base_url", "/inputs/limit", "/inputs/path"], problem.ErrorPaths().Order());
     }
 
     [Theory]
@@ -125,7 +125,7 @@ public class ActionsApiTests(PatchbayApp app)
     {
         HttpResponseMessage response = await RunAsync(new { inputs = new { base_url = Base, path = "/things" } });
         JsonElement problem = await response.ProblemAsync(400);
-        Assert.Contains("/api_key", problem.ErrorPaths());
+        Assert.Contains("/auth/api_key", problem.ErrorPaths());
     }
 
     [Fact]

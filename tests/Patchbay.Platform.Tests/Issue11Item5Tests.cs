@@ -35,7 +35,7 @@ public class Issue11Item5Tests(PatchbayApp app)
             Http.Json(new { inputs = new { container = "box" }, auth = new { connection_string = "AccountName=acct;AccountKey=%%%" } }));
 
         JsonElement problem = await response.ProblemAsync(400);
-        Assert.Equal(["/connection_string"], problem.ErrorPaths());
+        Assert.Equal(["/auth/connection_string"], problem.ErrorPaths());
     }
 
     [Fact]

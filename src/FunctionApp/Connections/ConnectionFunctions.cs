@@ -4,7 +4,7 @@ using Patchbay.Platform.Connections;
 namespace Patchbay.FunctionApp.Connections;
 
 /// <summary>Stored, encrypted credentials: <see cref="ConnectionsApi"/> under the Functions host.</summary>
-public sealed class ConnectionFunctions(ActionInvoker invoker, ConnectionStore store, ILoggerFactory loggers)
+public sealed class ConnectionFunctions(ActionInvoker invoker, ConnectionStore store, TimeProvider time, ILoggerFactory loggers)
 {
     [Function("CreateConnection")]
     public async Task<IResult> CreateConnection([HttpTrigger(AuthorizationLevel.Function, "post", Route = PatchbayRoutes.Connections)] HttpRequest req) =>
@@ -16,7 +16,7 @@ public sealed class ConnectionFunctions(ActionInvoker invoker, ConnectionStore s
 
     [Function("GetConnection")]
     public async Task<IResult> GetConnection([HttpTrigger(AuthorizationLevel.Function, "get", Route = PatchbayRoutes.Connection)] HttpRequest req, string id) =>
-        await ConnectionsApi.GetAsync(id, store, req.HttpContext.RequestAborted);
+        await ConnectionsApi.GetAsync(id, store, time, req, req.HttpContext.RequestAborted);
 
     [Function("CheckConnection")]
     public async Task<IResult> CheckConnection([HttpTrigger(AuthorizationLevel.Function, "post", Route = PatchbayRoutes.CheckConnection)] HttpRequest req, string id) =>

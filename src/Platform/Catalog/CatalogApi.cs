@@ -17,6 +17,9 @@ public static class CatalogApi
             .WithSummary("Every connector: id, names, version, auth type, actions and triggers.").WithPatchbayProblems();
         group.MapGet(PatchbayRoutes.Connector, GetConnector).WithName("GetConnector")
             .WithSummary("One connector's manifest: schemas, defaults, and the auth fields a client renders as a form.").WithPatchbayProblems(404);
+        group.MapGet(PatchbayRoutes.ConnectorAuth, GetAuthParameters).WithName("GetConnectorAuth")
+            .WithSummary("What a connect form needs: the auth type, each custom field (label, help, type, required, secret, default, choices) or the OAuth provider and scopes.")
+            .WithPatchbayProblems(404);
         group.MapGet(PatchbayRoutes.Tools, ListTools).WithName("ListTools")
             .WithSummary("Actions as tool definitions for OpenAI, Anthropic or MCP, filtered by connectors and tags.").WithPatchbayProblems(400, 404);
         return group;
@@ -53,6 +56,51 @@ public static class CatalogApi
             ["defaults"] = Defaults(t.Defaults),
         })));
         result["manifest"] = Node(manifest.Raw);
+        return TypedResults.Ok(result);
+    }
+
+    /// <summary>The auth parameters of a connector, flattened for a form (Composio's "fetch the parameters an integration needs").</summary>
+    public static Ok<JsonObject> GetAuthParameters(string connector, ActionInvoker invoker, IConfiguration configuration)
+    {
+        AuthDefinition auth = invoker.GetConnector(connector).Manifest.Auth;
+        var result = new JsonObject { ["connector"] = invoker.GetConnector(connector).Id, ["type"] = auth.Type };
+        if (auth.FieldsSchema.ValueKind == JsonValueKind.Object)
+        {
+            HashSet<string> required = auth.FieldsSchema.TryGetProperty("required", out JsonElement list) && list.ValueKind == JsonValueKind.Array
+                ? [.. list.EnumerateArray().Where(r => r.ValueKind == JsonValueKind.String).Select(r => r.GetString()!)]
+                : [];
+            var fields = new JsonArray();
+            if (auth.FieldsSchema.TryGetProperty("properties", out JsonElement properties) && properties.ValueKind == JsonValueKind.Object)
+            {
+                foreach (JsonProperty field in properties.EnumerateObject())
+                {
+                    JsonElement schema = field.Value;
+                    string? format = ConnectorManifest.GetString(schema, "format");
+                    fields.Add(new JsonObject
+                    {
+                        ["name"] = field.Name,
+                        ["display_name"] = ConnectorManifest.GetString(schema, "title") ?? field.Name,
+                        ["description"] = ConnectorManifest.GetString(schema, "description"),
+                        ["type"] = schema.ValueKind == JsonValueKind.Object && schema.TryGetProperty("type", out JsonElement type) ? Node(type) : null,
+                        ["format"] = format,
+                        ["required"] = required.Contains(field.Name),
+                        ["secret"] = format == "password",
+                        ["default"] = schema.ValueKind == JsonValueKind.Object && schema.TryGetProperty("default", out JsonElement fallback) ? Node(fallback) : null,
+                        ["enum"] = schema.ValueKind == JsonValueKind.Object && schema.TryGetProperty("enum", out JsonElement choices) ? Node(choices) : null,
+                    });
+                }
+            }
+
+            result["fields"] = fields;
+        }
+
+        if (auth.IsOAuth)
+        {
+            result["provider"] = auth.Provider;
+            result["scopes"] = new JsonArray([.. auth.Scopes.Select(s => (JsonNode)s)]);
+            result["client_configured"] = auth.Provider is { } provider && !string.IsNullOrEmpty(configuration[$"Patchbay:OAuth:Providers:{provider}:ClientId"]);
+        }
+
         return TypedResults.Ok(result);
     }
 

@@ -21,7 +21,8 @@ public static class ConnectionsApi
             .WithJsonBody<CreateConnectionRequest>().WithPatchbayProblems(400, 404, 413, 415, 503);
         api.MapGet(PatchbayRoutes.Connections, ListAsync).WithName("ListConnections")
             .WithSummary($"Connections of one entity_id, or of all without it: the newest {ListAnswers.Limit}, newest first (X-Total-Count: how many matched); never secrets.").WithPatchbayProblems(400, 503);
-        api.MapGet(PatchbayRoutes.Connection, GetAsync).WithName("GetConnection").WithSummary("One connection; never secrets.").WithPatchbayProblems(404, 503);
+        api.MapGet(PatchbayRoutes.Connection, GetAsync).WithName("GetConnection")
+            .WithSummary($"One connection; never secrets. ?wait=N (at most {MaxWaitSeconds}) waits while it is INITIATED.").WithPatchbayProblems(400, 404, 503);
         api.MapPost(PatchbayRoutes.CheckConnection, CheckAsync).WithName("CheckConnection")
             .WithSummary("Runs the connected-account check again and records the outcome: ACTIVE, or FAILED with the reason.").WithPatchbayProblems(404, 409, 503);
         api.MapDelete(PatchbayRoutes.Connection, DeleteAsync).WithName("DeleteConnection").WithSummary("Deletes a connection and its credentials.").WithPatchbayProblems(404, 503);
@@ -73,10 +74,36 @@ public static class ConnectionsApi
         return TypedResults.Created($"/api/connections/{connection.Id}", connection);
     }
 
-    public static async Task<Ok<Connection>> GetAsync(string id, ConnectionStore store, CancellationToken cancellationToken) =>
-        await store.GetIfExistsAsync(id, cancellationToken) is { } connection
-            ? TypedResults.Ok(connection)
-            : throw NotFound(id);
+    /// <summary>The longest <c>?wait=</c> a caller may ask for, in seconds.</summary>
+    public const int MaxWaitSeconds = 60;
+
+    // How often a waiting GET re-reads the connection row (any instance may complete the authorization).
+    private static readonly TimeSpan s_waitPollInterval = TimeSpan.FromMilliseconds(500);
+
+    /// <summary>
+    /// One connection. With <c>?wait=N</c> (0–60 s) an INITIATED connection is re-read until its status changes or
+    /// the time is up (Composio's wait_until_active), so a client can wait without hammering the API.
+    /// </summary>
+    public static async Task<Ok<Connection>> GetAsync(string id, ConnectionStore store, TimeProvider time, HttpRequest request, CancellationToken cancellationToken)
+    {
+        int wait = 0;
+        if (request.Query["wait"].FirstOrDefault() is { } text
+            && (!int.TryParse(text, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out wait) || wait > MaxWaitSeconds))
+        {
+            throw ApiProblem.BadRequest($"wait is a number of seconds from 0 to {MaxWaitSeconds}.", new FieldError("/wait", $"must be an integer from 0 to {MaxWaitSeconds}"));
+        }
+
+        Connection connection = await store.GetIfExistsAsync(id, cancellationToken) ?? throw NotFound(id);
+        DateTimeOffset deadline = time.GetUtcNow().AddSeconds(wait);
+        while (connection.Status == ConnectionStatus.Initiated && time.GetUtcNow() < deadline)
+        {
+            TimeSpan left = deadline - time.GetUtcNow();
+            await Task.Delay(left < s_waitPollInterval ? left : s_waitPollInterval, time, cancellationToken);
+            connection = await store.GetIfExistsAsync(id, cancellationToken) ?? throw ApiProblem.NotFound("Connection", $"Connection '{id}' was deleted while waiting.");
+        }
+
+        return TypedResults.Ok(connection);
+    }
 
     public static async Task<Ok<IReadOnlyList<Connection>>> ListAsync(ConnectionStore store, HttpResponse response, [Microsoft.AspNetCore.Mvc.FromQuery(Name = "entity_id")] string? entityId,
         CancellationToken cancellationToken)

@@ -23,6 +23,12 @@ public static class PatchbayRoutes
     /// <summary><c>GET</c>: one connector's manifest.</summary>
     public const string Connector = "connectors/{connector}";
 
+    /// <summary><c>GET</c>: what a connect form needs (auth type, fields, or the OAuth provider).</summary>
+    public const string ConnectorAuth = "connectors/{connector}/auth";
+
+    /// <summary><c>POST</c>, <c>GET</c>, <c>DELETE</c>: the MCP server (streamable HTTP, stateless).</summary>
+    public const string Mcp = "mcp";
+
     /// <summary><c>GET</c>: actions as LLM tool definitions.</summary>
     public const string Tools = "tools";
 

@@ -93,7 +93,13 @@ internal sealed class PatchbayExceptionHandler(IProblemDetailsService problems, 
             case BadHttpRequestException bad:
                 return Make(bad.StatusCode, ProblemTypes.InvalidRequest, "The request is not valid", bad.Message);
             case ValidationError { IsCallerError: true } validation:
-                return Make(400, ProblemTypes.ValidationFailed, validation.Target == ValidationTarget.Auth ? "The credentials are not valid" : "The inputs are not valid", validation.Message, validation.Errors);
+            {
+                // Paths point into the request body, as every other 400 does: /inputs/... or /auth/...
+                string prefix = validation.Target == ValidationTarget.Auth ? "/auth" : "/inputs";
+                return Make(400, ProblemTypes.ValidationFailed, validation.Target == ValidationTarget.Auth ? "The credentials are not valid" : "The inputs are not valid", validation.Message,
+                    [.. validation.Errors.Select(e => e with { Path = prefix + e.Path })]);
+            }
+
             case ValidationError validation:
                 return Make(500, ProblemTypes.ConnectorBug, "The connector returned data that breaks its own schema", validation.Message, validation.Errors);
             case UnknownOperationError unknown:

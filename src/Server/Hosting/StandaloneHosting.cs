@@ -6,6 +6,7 @@ using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Options;
 using OpenTelemetry.Trace;
 using Patchbay.Platform.Hosting;
+using Patchbay.Platform.Mcp;
 using Patchbay.Server.Polling;
 using Scalar.AspNetCore;
 
@@ -65,6 +66,7 @@ public static class StandaloneHosting
         // Bodies are read by RequestBody, never bound; strict numbers keep the document's integers integers (not "integer or string").
         services.ConfigureHttpJsonOptions(json => json.SerializerOptions.NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.Strict);
         services.AddPatchbayOpenApi();
+        services.AddPatchbayMcp();
         services.AddHostedService<PollingScheduler>();
         return builder;
     }
