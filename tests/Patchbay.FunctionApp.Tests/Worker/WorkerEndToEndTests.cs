@@ -172,14 +172,15 @@ public sealed class WorkerEndToEndTests(WorkerApp app)
         (string tickId, string tickSecret) = await SubscribeAsync(client, connectionId, entity, app.NewFeed(7, 8, 9), tickUrl);
 
         FunctionInvocationResult tick = (await app.Host.InvokeTimerAsync("PollingTick")).EnsureSucceeded();
-        WorkerLogEntry done = await app.Host.WaitForLogAsync(l => l.InvocationId == tick.InvocationId && l.Message.StartsWith("Polling tick done", StringComparison.Ordinal));
+        // The worker's logs arrive as RpcLog over the same stream; only this test runs a tick in this worker.
+        WorkerLogEntry done = await app.Host.WaitForLogAsync(l => l.Category.EndsWith("PollingFunctions", StringComparison.Ordinal) && l.Message.StartsWith("Polling tick done", StringComparison.Ordinal));
 
         AssertSignedDeliveries(tickHook, tickSecret, tickId, ["7", "8", "9"]);
         Assert.Equal(2, app.Deliveries[onDemandHook].Count); // polled already: nothing new, nothing sent again
         JsonElement state = await OkJsonAsync(await client.GetAsync($"api/subscriptions/{tickId}"));
         Assert.Equal(0, state.GetProperty("pending_deliveries").GetInt32());
         Assert.NotEqual(JsonValueKind.Null, state.GetProperty("last_poll_ts").ValueKind);
-        Assert.Contains("Polling tick done", done.Message, StringComparison.Ordinal);
+        Assert.Contains("delivered 3 records", done.Message, StringComparison.Ordinal);
     }
 
     private async Task<(string Id, string Secret)> SubscribeAsync(HttpClient client, string connectionId, string entity, string feedUrl, string hookUrl)
@@ -225,6 +226,8 @@ public sealed class WorkerEndToEndTests(WorkerApp app)
             TransportMode = HttpTransportMode.StreamableHttp,
         });
         await using McpClient mcp = await McpClient.CreateAsync(transport);
+        // Before the fix, tools/list failed here: the tools read entity_id through IHttpContextAccessor, which is empty
+        // in the invocation's flow under the worker ("The MCP endpoint runs only over HTTP.").
         IList<McpClientTool> tools = await mcp.ListToolsAsync();
         CallToolResult call = await mcp.CallToolAsync("http_request",
             new Dictionary<string, object?> { ["url"] = new Uri(app.Upstream.BaseAddress, "echo/" + word).ToString() });
