@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Patchbay.FunctionApp.Mcp;
 
@@ -32,12 +33,25 @@ public sealed class McpFunctions(IServiceProvider services)
 
     private sealed class PipelineResult(RequestDelegate pipeline) : IResult
     {
-        public Task ExecuteAsync(HttpContext httpContext)
+        public async Task ExecuteAsync(HttpContext httpContext)
         {
             // The worker matched the function already; let the MCP pipeline route the same request afresh.
             httpContext.SetEndpoint(null);
             httpContext.Request.RouteValues.Clear();
-            return pipeline(httpContext);
+            // The function runs in the flow of the host's InvocationRequest, not of the Kestrel request, so the
+            // IHttpContextAccessor the MCP tools read the query from (entity_id, connectors, tags) is empty here:
+            // set it for the pipeline (and the tool handlers it starts), then put back what was there.
+            IHttpContextAccessor accessor = httpContext.RequestServices.GetRequiredService<IHttpContextAccessor>();
+            HttpContext? previous = accessor.HttpContext;
+            accessor.HttpContext = httpContext;
+            try
+            {
+                await pipeline(httpContext);
+            }
+            finally
+            {
+                accessor.HttpContext = previous;
+            }
         }
     }
 }
