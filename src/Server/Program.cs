@@ -3,6 +3,7 @@ using Patchbay.Platform.Catalog;
 using Patchbay.Platform.Connections;
 using Patchbay.Platform.Hosting;
 using Patchbay.Platform.Mcp;
+using Patchbay.Platform.OAuth;
 using Patchbay.Platform.Subscriptions;
 using Patchbay.Server.Hosting;
 using Scalar.AspNetCore;
@@ -23,6 +24,7 @@ app.MapScalarApiReference(StandaloneHosting.DocsPath, StandaloneHosting.Configur
 app.MapCatalog();
 app.MapActions();
 app.MapConnections();
+app.MapOAuth();
 app.MapSubscriptions();
 app.MapPatchbayMcp();
 

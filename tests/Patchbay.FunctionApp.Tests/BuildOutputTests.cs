@@ -38,12 +38,12 @@ public class BuildOutputTests
     }
 
     [Fact]
-    public void FunctionsMetadata_TheHealthRoutesAreTheOnlyAnonymousFunctions_EveryOtherNeedsAFunctionKey()
+    public void FunctionsMetadata_HealthRoutesAndTheOAuthCallbackAreTheOnlyAnonymousFunctions_EveryOtherNeedsAFunctionKey()
     {
         FunctionEntry[] http = [.. FunctionAppOutput.Functions().Where(f => f.IsHttp)];
 
         FunctionEntry[] anonymous = [.. http.Where(f => f.AuthLevel != "Function").OrderBy(f => f.Name, StringComparer.Ordinal)];
-        Assert.Equal([("Health", "Anonymous", PatchbayRoutes.Health), ("HealthReady", "Anonymous", PatchbayRoutes.HealthReady)],
+        Assert.Equal([("Health", "Anonymous", PatchbayRoutes.Health), ("HealthReady", "Anonymous", PatchbayRoutes.HealthReady), ("OAuthCallback", "Anonymous", PatchbayRoutes.OAuthCallback)],
             anonymous.Select(f => (f.Name, f.AuthLevel, f.Route)));
         Assert.All(anonymous, f => Assert.Equal(["GET"], f.Methods));
     }

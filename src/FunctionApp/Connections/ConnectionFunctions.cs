@@ -4,11 +4,11 @@ using Patchbay.Platform.Connections;
 namespace Patchbay.FunctionApp.Connections;
 
 /// <summary>Stored, encrypted credentials: <see cref="ConnectionsApi"/> under the Functions host.</summary>
-public sealed class ConnectionFunctions(ActionInvoker invoker, ConnectionStore store, TimeProvider time, ILoggerFactory loggers)
+public sealed class ConnectionFunctions(ActionInvoker invoker, ConnectionStore store, Patchbay.Platform.OAuth.OAuthConnections oauth, TimeProvider time, ILoggerFactory loggers)
 {
     [Function("CreateConnection")]
     public async Task<IResult> CreateConnection([HttpTrigger(AuthorizationLevel.Function, "post", Route = PatchbayRoutes.Connections)] HttpRequest req) =>
-        await ConnectionsApi.CreateAsync(req, invoker, store, loggers, req.HttpContext.RequestAborted);
+        await ConnectionsApi.CreateAsync(req, invoker, store, oauth, loggers, req.HttpContext.RequestAborted);
 
     [Function("ListConnections")]
     public async Task<IResult> ListConnections([HttpTrigger(AuthorizationLevel.Function, "get", Route = PatchbayRoutes.Connections)] HttpRequest req) =>

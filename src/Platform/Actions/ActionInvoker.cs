@@ -11,12 +11,15 @@ namespace Patchbay.Platform.Actions;
 /// Runs connector operations for the HTTP API and the poller: finds the connector, resolves auth from
 /// inline credentials or a stored connection, and builds the handler's context.
 /// </summary>
-public sealed class ActionInvoker(ConnectorCatalog catalog, ConnectionStore connections, FetchClient fetch, ILoggerFactory loggers)
+public sealed class ActionInvoker(ConnectorCatalog catalog, ConnectionStore connections, FetchClient fetch, OAuth.OAuthTokens tokens, ILoggerFactory loggers)
 {
     public Connector GetConnector(string id) =>
         catalog.TryGet(id, out Connector connector)
             ? connector
             : throw ApiProblem.NotFound("Connector", $"There is no connector '{RequestBody.Quote(id)}'. GET /api/connectors lists them.");
+
+    /// <summary>The connector <paramref name="id"/>, when installed.</summary>
+    public bool TryGetConnector(string id, out Connector connector) => catalog.TryGet(id, out connector);
 
     /// <summary>The auth for a call: inline <paramref name="auth"/> (envelope or flat) or the credentials of <paramref name="connectionId"/>.</summary>
     public async Task<ConnectorAuth> ResolveAuthAsync(Connector connector, JsonElement auth, string? connectionId, CancellationToken cancellationToken)
@@ -51,7 +54,29 @@ public sealed class ActionInvoker(ConnectorCatalog catalog, ConnectionStore conn
             throw new ApiProblem(409, ProblemTypes.ConnectionNotActive, "The connection is not active", NotActive(connection));
         }
 
-        return stored;
+        // OAuth tokens about to expire are refreshed first (a no-op for pasted tokens and other auth).
+        return await tokens.EnsureFreshAsync(connector, connectionId, stored, rejectedToken: null, cancellationToken);
+    }
+
+    /// <summary>
+    /// Resolves auth as <see cref="ResolveAuthAsync"/> does and runs <paramref name="run"/> with it; when a stored OAuth connection's
+    /// token is rejected by the service (HTTP 401), refreshes it once and runs <paramref name="run"/> once more.
+    /// </summary>
+    public async Task<T> RunAsync<T>(Connector connector, JsonElement auth, string? connectionId, Func<ConnectorAuth, Task<T>> run, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(connector);
+        ArgumentNullException.ThrowIfNull(run);
+        ConnectorAuth resolved = await ResolveAuthAsync(connector, auth, connectionId, cancellationToken);
+        try
+        {
+            return await run(resolved);
+        }
+        catch (HttpError ex) when (ex.Status == 401 && connectionId is not null && connector.Manifest.Auth.IsOAuth
+            && !string.IsNullOrEmpty(resolved.GetCredential("refresh_token")) && resolved.GetCredential("access_token") is { Length: > 0 } rejected)
+        {
+            ConnectorAuth refreshed = await tokens.EnsureFreshAsync(connector, connectionId, resolved, rejected, cancellationToken);
+            return await run(refreshed);
+        }
     }
 
     /// <summary>Why a connection cannot be used, and what to do: its reason says it when it has one.</summary>
@@ -60,7 +85,7 @@ public sealed class ActionInvoker(ConnectorCatalog catalog, ConnectionStore conn
         ArgumentNullException.ThrowIfNull(connection);
         string state = $"Connection '{connection.Id}' is {connection.Status}";
         return connection.StatusReason is { Length: > 0 } reason
-            ? Sentence.Join($"{state}: {reason}", reason.Contains("/check", StringComparison.Ordinal) ? null : "Create a new connection with working credentials")
+            ? Sentence.Join($"{state}: {reason}", reason.Contains("/check", StringComparison.Ordinal) || reason.Contains("/reconnect", StringComparison.Ordinal) ? null : "Create a new connection with working credentials")
             : Sentence.Join(state, $"Check it again with POST /api/connections/{connection.Id}/check, or create a new connection with working credentials");
     }
 

@@ -36,8 +36,8 @@ public static class ActionsApi
         ILogger logger = loggers.CreateLogger("Patchbay.Actions");
         using IDisposable? scope = logger.BeginScope(new LogScope(
             KeyValuePair.Create("Connector", (object?)connector), KeyValuePair.Create("Action", (object?)action), KeyValuePair.Create("ConnectionId", (object?)connectionId)));
-        ConnectorAuth auth = await invoker.ResolveAuthAsync(target, RequestBody.OptionalObject(body, "auth"), connectionId, cancellationToken);
-        IntegrationResult result = await target.ExecuteActionAsync(action, RequestBody.OptionalObject(body, "inputs"), invoker.CreateContext(target, auth), cancellationToken);
+        IntegrationResult result = await invoker.RunAsync(target, RequestBody.OptionalObject(body, "auth"), connectionId,
+            auth => target.ExecuteActionAsync(action, RequestBody.OptionalObject(body, "inputs"), invoker.CreateContext(target, auth), cancellationToken), cancellationToken);
         logger.LogInformation("Action {Connector}.{Action} finished with result type {ResultType}", connector, action, result.Type);
         return TypedResults.Content(result.ToJson(), "application/json", statusCode: 200);
     }
@@ -48,8 +48,8 @@ public static class ActionsApi
         Connector target = invoker.GetConnector(connector);
         string? connectionId = RequestBody.OptionalString(body, "connection_id");
         PatchbayTelemetry.Describe(connectionId: connectionId);
-        ConnectorAuth auth = await invoker.ResolveAuthAsync(target, RequestBody.OptionalObject(body, "auth"), connectionId, cancellationToken);
-        IntegrationResult result = await target.GetConnectedAccountAsync(invoker.CreateContext(target, auth), cancellationToken);
+        IntegrationResult result = await invoker.RunAsync(target, RequestBody.OptionalObject(body, "auth"), connectionId,
+            auth => target.GetConnectedAccountAsync(invoker.CreateContext(target, auth), cancellationToken), cancellationToken);
         return TypedResults.Content(result.ToJson(), "application/json", statusCode: 200);
     }
 
@@ -60,9 +60,9 @@ public static class ActionsApi
         DateTimeOffset? lastPollTs = RequestBody.OptionalTimestamp(body, "last_poll_ts");
         string? connectionId = RequestBody.OptionalString(body, "connection_id");
         PatchbayTelemetry.Describe(connectionId: connectionId);
-        ConnectorAuth auth = await invoker.ResolveAuthAsync(target, RequestBody.OptionalObject(body, "auth"), connectionId, cancellationToken);
         DateTimeOffset polledAt = time.GetUtcNow();
-        IReadOnlyList<PollRecord> records = await target.ExecutePollingTriggerAsync(trigger, RequestBody.OptionalObject(body, "inputs"), lastPollTs, invoker.CreateContext(target, auth), cancellationToken);
+        IReadOnlyList<PollRecord> records = await invoker.RunAsync(target, RequestBody.OptionalObject(body, "auth"), connectionId,
+            auth => target.ExecutePollingTriggerAsync(trigger, RequestBody.OptionalObject(body, "inputs"), lastPollTs, invoker.CreateContext(target, auth), cancellationToken), cancellationToken);
         return TypedResults.Ok(new PollResponse(records, polledAt));
     }
 }

@@ -19,6 +19,9 @@ public sealed record Connection
     [JsonPropertyName("created_at")] public required DateTimeOffset CreatedAt { get; init; }
     [JsonPropertyName("updated_at")] public required DateTimeOffset UpdatedAt { get; init; }
     [JsonPropertyName("expires_at")] public DateTimeOffset? ExpiresAt { get; init; }
+
+    /// <summary>Only in the answer that starts an OAuth authorization: where to send the user (valid until <see cref="ExpiresAt"/>).</summary>
+    [JsonPropertyName("redirect_url"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public string? RedirectUrl { get; init; }
 }
 
 /// <summary>

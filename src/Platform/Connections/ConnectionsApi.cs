@@ -18,7 +18,7 @@ public static class ConnectionsApi
         RouteGroupBuilder api = routes.MapGroup("/" + PatchbayRoutes.Prefix).WithTags("Connections");
         api.MapPost(PatchbayRoutes.Connections, CreateAsync).WithName("CreateConnection")
             .WithSummary("Stores credentials for an entity, encrypted; ACTIVE when they check out, FAILED with the reason when not.")
-            .WithJsonBody<CreateConnectionRequest>().WithPatchbayProblems(400, 404, 413, 415, 503);
+            .WithJsonBody<CreateConnectionRequest>().WithPatchbayProblems(400, 404, 409, 413, 415, 503);
         api.MapGet(PatchbayRoutes.Connections, ListAsync).WithName("ListConnections")
             .WithSummary($"Connections of one entity_id, or of all without it: the newest {ListAnswers.Limit}, newest first (X-Total-Count: how many matched); never secrets.").WithPatchbayProblems(400, 503);
         api.MapGet(PatchbayRoutes.Connection, GetAsync).WithName("GetConnection")
@@ -29,7 +29,7 @@ public static class ConnectionsApi
         return api;
     }
 
-    public static async Task<Created<Connection>> CreateAsync(HttpRequest request, ActionInvoker invoker, ConnectionStore store, ILoggerFactory loggers, CancellationToken cancellationToken)
+    public static async Task<Created<Connection>> CreateAsync(HttpRequest request, ActionInvoker invoker, ConnectionStore store, OAuth.OAuthConnections oauth, ILoggerFactory loggers, CancellationToken cancellationToken)
     {
         JsonElement body = await RequestBody.ReadObjectAsync(request, CreateFields, cancellationToken);
         string connectorId = RequestBody.RequiredString(body, "connector");
@@ -40,6 +40,20 @@ public static class ConnectionsApi
         if (!connector.Manifest.Auth.IsRequired)
         {
             throw ApiProblem.BadRequest($"Connector '{connectorId}' needs no auth, so it has no connections; call its actions without auth.", new FieldError("/connector", "needs no auth"));
+        }
+
+        if (connector.Manifest.Auth.IsOAuth && credentials.ValueKind is JsonValueKind.Undefined or JsonValueKind.Null)
+        {
+            // No token to store: start an authorization; the user finishes it at redirect_url.
+            Connection initiated = await oauth.InitiateAsync(connector, entityId, RequestBody.OptionalString(body, "redirect_uri"), OAuth.OAuthConnections.ReadScopes(body), cancellationToken);
+            PatchbayTelemetry.Describe(connectionId: initiated.Id);
+            return TypedResults.Created($"/api/connections/{initiated.Id}", initiated);
+        }
+
+        if (body.TryGetProperty("redirect_uri", out _) || body.TryGetProperty("scopes", out _))
+        {
+            throw ApiProblem.BadRequest("redirect_uri and scopes belong to an OAuth authorization, which starts when credentials are left out; remove them to store credentials.",
+                new FieldError(body.TryGetProperty("redirect_uri", out _) ? "/redirect_uri" : "/scopes", "only without credentials, for an OAuth connector"));
         }
 
         if (credentials.ValueKind != JsonValueKind.Object)
@@ -166,7 +180,7 @@ public static class ConnectionsApi
         $"Once the cause is fixed, check it again with POST /api/connections/{id}/check, or create a new connection.";
 
     // The connected-account handler, if any, says whose credentials these are; a failure is a FAILED connection with the reason, not an error.
-    private static async Task<AccountCheck> CheckAccountAsync(string id, Connector connector, ConnectorAuth auth, ActionInvoker invoker, ILogger logger, CancellationToken cancellationToken)
+    internal static async Task<AccountCheck> CheckAccountAsync(string id, Connector connector, ConnectorAuth auth, ActionInvoker invoker, ILogger logger, CancellationToken cancellationToken)
     {
         if (!connector.HasConnectedAccountHandler) return new AccountCheck(ConnectionStatus.Active, null, null);
         try
@@ -188,5 +202,5 @@ public static class ConnectionsApi
         }
     }
 
-    private readonly record struct AccountCheck(string Status, string? Reason, ConnectedAccountInfo? Account);
+    internal readonly record struct AccountCheck(string Status, string? Reason, ConnectedAccountInfo? Account);
 }

@@ -42,6 +42,9 @@ public sealed class PatchbayOptions : IValidatableObject
     [Range(1, 300)]
     public int StorageTimeoutSeconds { get; set; } = 10;
 
+    /// <summary>OAuth: the state key, allowed redirect URIs, callback URL and providers (<c>Patchbay__OAuth__*</c>).</summary>
+    public OAuth.OAuthSettings OAuth { get; set; } = new();
+
     /// <summary><see cref="StorageTimeoutSeconds"/> as a <see cref="TimeSpan"/>.</summary>
     public TimeSpan StorageTimeout => TimeSpan.FromSeconds(StorageTimeoutSeconds);
 
@@ -65,6 +68,19 @@ public sealed class PatchbayOptions : IValidatableObject
         {
             yield return new ValidationResult($"{SettingNames.OutboundProxy}: {error}", [nameof(OutboundProxy)]);
         }
+
+        foreach (string uri in OAuth.AllowedRedirectUriList)
+        {
+            if (!Uri.TryCreate(uri, UriKind.Absolute, out Uri? parsed) || parsed.Scheme is not ("https" or "http"))
+            {
+                yield return new ValidationResult($"{SettingNames.OAuthAllowedRedirectUris}: '{uri}' is not an absolute http(s) URL; list the exact URLs callers may pass as redirect_uri, comma-separated.", [nameof(OAuth)]);
+            }
+        }
+
+        if (!string.IsNullOrWhiteSpace(OAuth.CallbackUrl) && !Uri.TryCreate(OAuth.CallbackUrl.Trim(), UriKind.Absolute, out _))
+        {
+            yield return new ValidationResult($"{SettingNames.OAuthCallbackUrl} is not an absolute URL; use e.g. https://patchbay.example.com/api/oauth/callback, or leave it empty to derive it from each request.", [nameof(OAuth)]);
+        }
     }
 }
 
@@ -87,6 +103,16 @@ public static class SettingNames
     public const string MaxConsecutiveFailures = "Patchbay__MaxConsecutiveFailures";
     public const string StorageTimeoutSeconds = "Patchbay__StorageTimeoutSeconds";
     public const string AppInsightsConnectionString = "APPLICATIONINSIGHTS_CONNECTION_STRING";
+    public const string OAuthStateKey = "Patchbay__OAuth__StateKey";
+    public const string OAuthAllowedRedirectUris = "Patchbay__OAuth__AllowedRedirectUris";
+    public const string OAuthCallbackUrl = "Patchbay__OAuth__CallbackUrl";
+
+    /// <summary>
+    /// The per-provider settings, <c>{0}</c> being the provider name (github, slack, google, microsoft or one of your own):
+    /// <c>__ClientId</c>, <c>__ClientSecret</c>, <c>__AuthorizeUrl</c>, <c>__TokenUrl</c>, <c>__Scopes</c>, <c>__Pkce</c> and, for microsoft, <c>__Tenant</c>.
+    /// Added per provider you register an app with; not part of <see cref="Azure"/> (the set depends on the deployment).
+    /// </summary>
+    public const string OAuthProviderPrefix = "Patchbay__OAuth__Providers__{0}__";
 
     /// <summary>What Core Tools (<c>func start</c>) needs in local.settings.json; in Azure the Flex Consumption plan takes it from <c>functionAppConfig.runtime</c>.</summary>
     public const string WorkerRuntime = "FUNCTIONS_WORKER_RUNTIME";

@@ -50,6 +50,12 @@ public static class PatchbayRoutes
     /// <summary><c>POST</c>: runs a connection's connected-account check again.</summary>
     public const string CheckConnection = "connections/{id}/check";
 
+    /// <summary><c>POST</c>: starts a new OAuth authorization for an EXPIRED or FAILED connection, keeping its id.</summary>
+    public const string ReconnectConnection = "connections/{id}/reconnect";
+
+    /// <summary><c>GET</c>: where OAuth providers send the user back (anonymous: the signed state authorises it).</summary>
+    public const string OAuthCallback = "oauth/callback";
+
     /// <summary><c>POST</c> creates, <c>GET</c> lists by <c>entity_id</c>.</summary>
     public const string Subscriptions = "subscriptions";
 

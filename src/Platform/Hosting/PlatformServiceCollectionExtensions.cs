@@ -43,6 +43,11 @@ public static class PlatformServiceCollectionExtensions
             },
             sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<ILoggerFactory>().CreateLogger("Patchbay.Fetch")));
+        services.AddHttpContextAccessor();
+        services.AddSingleton<OAuth.OAuthProviders>();
+        services.AddSingleton<OAuth.OAuthTokenClient>();
+        services.AddSingleton<OAuth.OAuthTokens>();
+        services.AddSingleton<OAuth.OAuthConnections>();
         services.AddSingleton<ActionInvoker>();
         services.AddSingleton<SubscriptionStore>();
         services.AddSingleton<DeliverySender>();

@@ -75,8 +75,8 @@ public static class McpTools
         try
         {
             Connector connector = invoker.GetConnector(offer.Connector);
-            ConnectorAuth auth = await invoker.ResolveAuthAsync(connector, default, offer.ConnectionId, cancellationToken);
-            IntegrationResult result = await connector.ExecuteActionAsync(offer.Action, inputs, invoker.CreateContext(connector, auth), cancellationToken);
+            IntegrationResult result = await invoker.RunAsync(connector, default, offer.ConnectionId,
+                auth => connector.ExecuteActionAsync(offer.Action, inputs, invoker.CreateContext(connector, auth), cancellationToken), cancellationToken);
             logger.LogInformation("MCP tool {Tool} ran {Connector}.{Action}: {ResultType}", name, offer.Connector, offer.Action, result.Type);
             if (result.Outcome is ActionError error) return Failure(error.Message);
             JsonElement data = result.Outcome is ActionResult ok ? ok.Data : default;

@@ -164,7 +164,9 @@ public static class StandaloneHosting
     private static async Task RequireApiKeyAsync(HttpContext context, RequestDelegate next)
     {
         PathString path = context.Request.Path;
-        if (path == "/" || path.Equals("/api/health", StringComparison.OrdinalIgnoreCase) || path.Equals("/api/health/ready", StringComparison.OrdinalIgnoreCase))
+        // Anonymous: health, readiness and the OAuth callback (a provider redirects the user's browser there; the signed state authorises it).
+        if (path == "/" || path.Equals("/api/health", StringComparison.OrdinalIgnoreCase) || path.Equals("/api/health/ready", StringComparison.OrdinalIgnoreCase)
+            || path.Equals("/" + PatchbayRoutes.Prefix + "/" + PatchbayRoutes.OAuthCallback, StringComparison.OrdinalIgnoreCase))
         {
             await next(context);
             return;
