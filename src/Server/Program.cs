@@ -1,5 +1,6 @@
 using Patchbay.Platform.Actions;
 using Patchbay.Platform.Catalog;
+using Patchbay.Platform.Connect;
 using Patchbay.Platform.Connections;
 using Patchbay.Platform.Hosting;
 using Patchbay.Platform.Mcp;
@@ -23,6 +24,7 @@ app.MapScalarApiReference(StandaloneHosting.DocsPath, StandaloneHosting.Configur
 app.MapCatalog();
 app.MapActions();
 app.MapConnections();
+app.MapConnect();
 app.MapSubscriptions();
 app.MapPatchbayMcp();
 

@@ -38,14 +38,16 @@ public class BuildOutputTests
     }
 
     [Fact]
-    public void FunctionsMetadata_TheHealthRoutesAreTheOnlyAnonymousFunctions_EveryOtherNeedsAFunctionKey()
+    public void FunctionsMetadata_TheHealthRoutesAndTheConnectPageAreTheOnlyAnonymousFunctions_EveryOtherNeedsAFunctionKey()
     {
         FunctionEntry[] http = [.. FunctionAppOutput.Functions().Where(f => f.IsHttp)];
 
         FunctionEntry[] anonymous = [.. http.Where(f => f.AuthLevel != "Function").OrderBy(f => f.Name, StringComparer.Ordinal)];
-        Assert.Equal([("Health", "Anonymous", PatchbayRoutes.Health), ("HealthReady", "Anonymous", PatchbayRoutes.HealthReady)],
-            anonymous.Select(f => (f.Name, f.AuthLevel, f.Route)));
-        Assert.All(anonymous, f => Assert.Equal(["GET"], f.Methods));
+        // The connect page's token authorises it (a browser never holds a function key); its form posts to the same route.
+        Assert.Equal(
+            [("ConnectPage", "Anonymous", PatchbayRoutes.Connect, "GET"), ("Health", "Anonymous", PatchbayRoutes.Health, "GET"),
+             ("HealthReady", "Anonymous", PatchbayRoutes.HealthReady, "GET"), ("SubmitConnectPage", "Anonymous", PatchbayRoutes.Connect, "POST")],
+            anonymous.Select(f => (f.Name, f.AuthLevel, f.Route, Assert.Single(f.Methods))));
     }
 
     [Fact]

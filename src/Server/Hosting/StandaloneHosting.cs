@@ -164,7 +164,9 @@ public static class StandaloneHosting
     private static async Task RequireApiKeyAsync(HttpContext context, RequestDelegate next)
     {
         PathString path = context.Request.Path;
-        if (path == "/" || path.Equals("/api/health", StringComparison.OrdinalIgnoreCase) || path.Equals("/api/health/ready", StringComparison.OrdinalIgnoreCase))
+        // Anonymous as the Functions host's anonymous functions: health, readiness, and the connect page (its token authorises it).
+        if (path == "/" || path.Equals("/api/health", StringComparison.OrdinalIgnoreCase) || path.Equals("/api/health/ready", StringComparison.OrdinalIgnoreCase)
+            || path.Equals("/" + PatchbayRoutes.Prefix + "/" + PatchbayRoutes.Connect, StringComparison.OrdinalIgnoreCase))
         {
             await next(context);
             return;
