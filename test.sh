@@ -12,6 +12,17 @@ if [ -f package.json ] && { [ ! -x node_modules/.bin/azurite-table ] || [ ! -x n
   npm ci --no-audit --no-fund --loglevel=error || { echo "npm ci failed"; echo "0 passed, 1 failed"; exit 1; }
 fi
 
+# The connect page's browser tests drive Debian's chromium (Playwright's own browser download cannot work here).
+if [ ! -x /usr/bin/chromium ]; then
+  if [ "$(id -u)" -eq 0 ] && command -v apt-get >/dev/null; then
+    { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; } \
+      || { echo "could not install chromium with apt-get (needed by tests/Patchbay.Browser.Tests); install it: apt-get install -y chromium"; echo "0 passed, 1 failed"; exit 1; }
+  else
+    echo "/usr/bin/chromium is missing (needed by tests/Patchbay.Browser.Tests) and this is not root with apt-get; install it: sudo apt-get install -y chromium"
+    echo "0 passed, 1 failed"; exit 1
+  fi
+fi
+
 if ! dotnet build Patchbay.slnx -c Release -warnaserror -nologo -v:q; then
   echo "build failed"; echo "0 passed, 1 failed"; exit 1
 fi

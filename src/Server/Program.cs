@@ -1,5 +1,6 @@
 using Patchbay.Platform.Actions;
 using Patchbay.Platform.Catalog;
+using Patchbay.Platform.Connect;
 using Patchbay.Platform.Connections;
 using Patchbay.Platform.Hosting;
 using Patchbay.Platform.Mcp;
@@ -25,6 +26,7 @@ app.MapCatalog();
 app.MapActions();
 app.MapConnections();
 app.MapOAuth();
+app.MapConnect();
 app.MapSubscriptions();
 app.MapPatchbayMcp();
 

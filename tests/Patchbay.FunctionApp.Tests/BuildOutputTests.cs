@@ -38,14 +38,18 @@ public class BuildOutputTests
     }
 
     [Fact]
-    public void FunctionsMetadata_HealthRoutesAndTheOAuthCallbackAreTheOnlyAnonymousFunctions_EveryOtherNeedsAFunctionKey()
+    public void FunctionsMetadata_HealthRoutesTheOAuthCallbackAndTheConnectPageAreTheOnlyAnonymousFunctions_EveryOtherNeedsAFunctionKey()
     {
         FunctionEntry[] http = [.. FunctionAppOutput.Functions().Where(f => f.IsHttp)];
 
         FunctionEntry[] anonymous = [.. http.Where(f => f.AuthLevel != "Function").OrderBy(f => f.Name, StringComparer.Ordinal)];
-        Assert.Equal([("Health", "Anonymous", PatchbayRoutes.Health), ("HealthReady", "Anonymous", PatchbayRoutes.HealthReady), ("OAuthCallback", "Anonymous", PatchbayRoutes.OAuthCallback)],
-            anonymous.Select(f => (f.Name, f.AuthLevel, f.Route)));
-        Assert.All(anonymous, f => Assert.Equal(["GET"], f.Methods));
+        // The OAuth callback's signed state and the connect page's token authorise them (a browser never holds a function key);
+        // the page's form posts to the same route.
+        Assert.Equal(
+            [("ConnectPage", "Anonymous", PatchbayRoutes.Connect, "GET"), ("Health", "Anonymous", PatchbayRoutes.Health, "GET"),
+             ("HealthReady", "Anonymous", PatchbayRoutes.HealthReady, "GET"), ("OAuthCallback", "Anonymous", PatchbayRoutes.OAuthCallback, "GET"),
+             ("SubmitConnectPage", "Anonymous", PatchbayRoutes.Connect, "POST")],
+            anonymous.Select(f => (f.Name, f.AuthLevel, f.Route, Assert.Single(f.Methods))));
     }
 
     [Fact]

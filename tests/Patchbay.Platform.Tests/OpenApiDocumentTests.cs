@@ -21,7 +21,7 @@ public class OpenApiDocumentTests(PatchbayApp app)
         { "POST", "/api/connectors/{connector}/actions/{action}", "ExecuteActionRequest", ["inputs", "auth", "connection_id"], [400, 404, 409, 413, 415, 429, 502, 503, 504] },
         { "POST", "/api/connectors/{connector}/connected-account", "ConnectedAccountRequest", ["auth", "connection_id"], [400, 404, 409, 413, 415, 429, 502, 503, 504] },
         { "POST", "/api/connectors/{connector}/triggers/{trigger}/poll", "PollTriggerRequest", ["inputs", "auth", "connection_id", "last_poll_ts"], [400, 404, 409, 413, 415, 429, 502, 503, 504] },
-        { "POST", "/api/connections", "CreateConnectionRequest", ["connector", "entity_id", "credentials"], [400, 404, 413, 415, 503] },
+        { "POST", "/api/connections", "CreateConnectionRequest", ["connector", "entity_id", "credentials", "redirect_uri", "scopes"], [400, 404, 409, 413, 415, 503] },
         { "GET", "/api/connections", null, [], [400, 503] },
         { "GET", "/api/connections/{id}", null, [], [400, 404, 503] },
         { "POST", "/api/connections/{id}/check", null, [], [404, 409, 503] },
@@ -80,8 +80,9 @@ public class OpenApiDocumentTests(PatchbayApp app)
         (OpenApiDocument document, _) = await ReadAsync();
         var served = app.Services.GetRequiredService<EndpointDataSource>().Endpoints.OfType<RouteEndpoint>()
             .Select(e => (Path: "/" + e.RoutePattern.RawText!.Trim('/'), Methods: e.Metadata.GetMetadata<Microsoft.AspNetCore.Routing.HttpMethodMetadata>()?.HttpMethods ?? []))
-            // /api/mcp is a JSON-RPC protocol endpoint (MCP streamable HTTP), described by the MCP spec, not by OpenAPI.
-            .Where(e => e.Path is not ("/" or "/api/mcp") && !e.Path.StartsWith("/api/docs", StringComparison.Ordinal) && !e.Path.StartsWith("/api/openapi", StringComparison.Ordinal))
+            // /api/mcp is a JSON-RPC protocol endpoint (MCP streamable HTTP), described by the MCP spec, not by OpenAPI;
+            // /api/connect is the hosted connect page (HTML for a browser), not an API.
+            .Where(e => e.Path is not ("/" or "/api/mcp" or "/api/connect") && !e.Path.StartsWith("/api/docs", StringComparison.Ordinal) && !e.Path.StartsWith("/api/openapi", StringComparison.Ordinal))
             .SelectMany(e => e.Methods.Select(m => (e.Path, Method: m)))
             .ToArray();
         Assert.NotEmpty(served);
@@ -90,7 +91,7 @@ public class OpenApiDocumentTests(PatchbayApp app)
         {
             Assert.True(document.Paths.TryGetValue(path, out IOpenApiPathItem? item) && item.Operations!.ContainsKey(HttpMethod.Parse(method)), $"{method} {path} is not in the document");
             OpenApiOperation operation = item!.Operations![HttpMethod.Parse(method)];
-            if (path is "/api/health" or "/api/health/ready")
+            if (path is "/api/health" or "/api/health/ready" or "/api/oauth/callback")
             {
                 Assert.Null(operation.Security);
                 continue;

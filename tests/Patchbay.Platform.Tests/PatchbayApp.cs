@@ -23,6 +23,9 @@ namespace Patchbay.Platform.Tests;
 public sealed class PatchbayApp : WebApplicationFactory<Program>, IAsyncLifetime
 {
     public const string ApiKey = "test-api-key-0123456789";
+    /// <summary>A redirect_uri on Patchbay__OAuth__AllowedRedirectUris.</summary>
+    public const string AllowedRedirectUri = "https://app.example/connected?from=patchbay";
+
     public static readonly string EncryptionKeys = "k1:" + Convert.ToBase64String(RandomNumberGenerator.GetBytes(32));
 
     public AzuriteFixture Azurite { get; } = new();
@@ -64,6 +67,7 @@ public sealed class PatchbayApp : WebApplicationFactory<Program>, IAsyncLifetime
         builder.UseSetting("Patchbay:AllowPrivateNetworks", "true");
         builder.UseSetting("Patchbay:MaxRequestBytes", "1048576");
         builder.UseSetting("PollingSchedule", "0 0 0 1 1 *");
+        builder.UseSetting("Patchbay:OAuth:AllowedRedirectUris", AllowedRedirectUri + ",https://other.example/done");
         builder.ConfigureLogging(logging => logging.AddProvider(new CapturingLoggerProvider(Logs)));
         builder.ConfigureServices(services =>
         {

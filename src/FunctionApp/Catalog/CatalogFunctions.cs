@@ -1,4 +1,3 @@
-using Microsoft.Extensions.Configuration;
 using Patchbay.Platform.Actions;
 using Patchbay.Platform.Catalog;
 

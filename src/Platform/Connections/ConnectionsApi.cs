@@ -37,11 +37,6 @@ public static class ConnectionsApi
         JsonElement credentials = RequestBody.OptionalObject(body, "credentials");
         PatchbayTelemetry.Describe(connector: connectorId);
         Connector connector = invoker.GetConnector(connectorId);
-        if (!connector.Manifest.Auth.IsRequired)
-        {
-            throw ApiProblem.BadRequest($"Connector '{connectorId}' needs no auth, so it has no connections; call its actions without auth.", new FieldError("/connector", "needs no auth"));
-        }
-
         if (connector.Manifest.Auth.IsOAuth && credentials.ValueKind is JsonValueKind.Undefined or JsonValueKind.Null)
         {
             // No token to store: start an authorization; the user finishes it at redirect_url.
@@ -54,6 +49,23 @@ public static class ConnectionsApi
         {
             throw ApiProblem.BadRequest("redirect_uri and scopes belong to an OAuth authorization, which starts when credentials are left out; remove them to store credentials.",
                 new FieldError(body.TryGetProperty("redirect_uri", out _) ? "/redirect_uri" : "/scopes", "only without credentials, for an OAuth connector"));
+        }
+
+        Connection connection = await CreateWithCredentialsAsync(connector, entityId, credentials, invoker, store, loggers, cancellationToken);
+        return TypedResults.Created($"/api/connections/{connection.Id}", connection);
+    }
+
+    /// <summary>
+    /// The core of <c>POST /api/connections</c> for credentials a caller supplies (custom and API-key auth), shared with the
+    /// hosted connect page: checks the connector needs auth, reads and validates the credentials (errors point into
+    /// <c>/credentials</c>), runs the connected-account check and stores the connection, ACTIVE or FAILED with the reason.
+    /// </summary>
+    public static async Task<Connection> CreateWithCredentialsAsync(Connector connector, string entityId, JsonElement credentials, ActionInvoker invoker, ConnectionStore store,
+        ILoggerFactory loggers, CancellationToken cancellationToken)
+    {
+        if (!connector.Manifest.Auth.IsRequired)
+        {
+            throw ApiProblem.BadRequest($"Connector '{connector.Id}' needs no auth, so it has no connections; call its actions without auth.", new FieldError("/connector", "needs no auth"));
         }
 
         if (credentials.ValueKind != JsonValueKind.Object)
@@ -85,7 +97,7 @@ public static class ConnectionsApi
             new NewConnection(id, connector.Id, connector.Manifest.Auth.Type, entityId, auth, check.Status, check.Reason, check.Account), cancellationToken);
         PatchbayTelemetry.Describe(connectionId: connection.Id);
         logger.LogInformation("Connection {ConnectionId} created for {Connector} with status {Status}", connection.Id, connector.Id, connection.Status);
-        return TypedResults.Created($"/api/connections/{connection.Id}", connection);
+        return connection;
     }
 
     /// <summary>The longest <c>?wait=</c> a caller may ask for, in seconds.</summary>

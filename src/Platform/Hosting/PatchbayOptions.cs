@@ -120,6 +120,13 @@ public static class SettingNames
     /// <summary>Settings only meaningful on a developer machine (a connection string such as Azurite's, private networks).</summary>
     public static IReadOnlyList<string> LocalOnly { get; } = [Storage, AllowPrivateNetworks];
 
+    /// <summary>
+    /// OAuth settings: set when a connector uses OAuth (and then <see cref="OAuthStateKey"/> is a secret, a Key Vault reference
+    /// in Azure), with <see cref="OAuthProviderPrefix"/> settings per provider. Not among <see cref="Azure"/>: infra/ does not set
+    /// them, since which ones a deployment needs depends on its connectors (infra/README.md says how to add them).
+    /// </summary>
+    public static IReadOnlyList<string> OAuth { get; } = [OAuthStateKey, OAuthAllowedRedirectUris, OAuthCallbackUrl];
+
     /// <summary>Settings only the standalone host reads (its own key check; under the Functions host the host checks function keys).</summary>
     public static IReadOnlyList<string> StandaloneOnly { get; } = [ApiKeys];
 

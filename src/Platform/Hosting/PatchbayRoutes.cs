@@ -70,4 +70,10 @@ public static class PatchbayRoutes
 
     /// <summary><c>POST</c>: polls a subscription now, through the tick's own path.</summary>
     public const string PollSubscription = "subscriptions/{id}/poll";
+
+    /// <summary><c>POST</c>: a connect session (a short-lived token and the hosted page's URL) for one entity.</summary>
+    public const string ConnectSessions = "connect-sessions";
+
+    /// <summary><c>GET</c> the hosted connect page, <c>POST</c> its form; no key needed (the connect token authorises them).</summary>
+    public const string Connect = "connect";
 }

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Options;
 using Patchbay.Platform.Actions;
 using Patchbay.Platform.Catalog;
+using Patchbay.Platform.Connect;
 using Patchbay.Platform.Connections;
 using Patchbay.Platform.Polling;
 using Patchbay.Platform.Storage;
@@ -33,6 +34,7 @@ public static class PlatformServiceCollectionExtensions
             new StorageGuard(sp.GetRequiredService<IOptions<PatchbayOptions>>().Value.StorageTimeout, sp.GetRequiredService<ILoggerFactory>().CreateLogger("Patchbay.Storage"))));
         services.AddSingleton(sp => new CredentialProtector(sp.GetRequiredService<IOptions<PatchbayOptions>>().Value.EncryptionKeys));
         services.AddSingleton<ConnectionStore>();
+        services.AddSingleton(sp => new ConnectTokens(sp.GetRequiredService<IOptions<PatchbayOptions>>().Value.EncryptionKeys, sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton(sp => new ConnectorCatalog(
             ConnectorCatalog.Discover(AppContext.BaseDirectory).Concat(sp.GetServices<ConnectorRegistration>().Select(r => r.Connector))));
         services.AddSingleton(sp => new FetchClient(
@@ -48,6 +50,7 @@ public static class PlatformServiceCollectionExtensions
         services.AddSingleton<OAuth.OAuthTokenClient>();
         services.AddSingleton<OAuth.OAuthTokens>();
         services.AddSingleton<OAuth.OAuthConnections>();
+        services.AddSingleton<Connect.IOAuthInitiator, OAuth.OAuthConnectInitiator>();
         services.AddSingleton<ActionInvoker>();
         services.AddSingleton<SubscriptionStore>();
         services.AddSingleton<DeliverySender>();

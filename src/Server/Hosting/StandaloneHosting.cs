@@ -164,9 +164,11 @@ public static class StandaloneHosting
     private static async Task RequireApiKeyAsync(HttpContext context, RequestDelegate next)
     {
         PathString path = context.Request.Path;
-        // Anonymous: health, readiness and the OAuth callback (a provider redirects the user's browser there; the signed state authorises it).
+        // Anonymous as the Functions host's anonymous functions: health, readiness, the OAuth callback (a provider redirects
+        // the user's browser there; the signed state authorises it) and the connect page (its token authorises it).
         if (path == "/" || path.Equals("/api/health", StringComparison.OrdinalIgnoreCase) || path.Equals("/api/health/ready", StringComparison.OrdinalIgnoreCase)
-            || path.Equals("/" + PatchbayRoutes.Prefix + "/" + PatchbayRoutes.OAuthCallback, StringComparison.OrdinalIgnoreCase))
+            || path.Equals("/" + PatchbayRoutes.Prefix + "/" + PatchbayRoutes.OAuthCallback, StringComparison.OrdinalIgnoreCase)
+            || path.Equals("/" + PatchbayRoutes.Prefix + "/" + PatchbayRoutes.Connect, StringComparison.OrdinalIgnoreCase))
         {
             await next(context);
             return;
