@@ -68,7 +68,8 @@ public sealed class PatchbayApp : WebApplicationFactory<Program>, IAsyncLifetime
         builder.UseSetting("Patchbay:MaxRequestBytes", "1048576");
         builder.UseSetting("PollingSchedule", "0 0 0 1 1 *");
         builder.UseSetting("Patchbay:OAuth:AllowedRedirectUris", AllowedRedirectUri + ",https://other.example/done");
-        builder.ConfigureLogging(logging => logging.AddProvider(new CapturingLoggerProvider(Logs)));
+        // Patchbay's per-request lines are Debug (Information would cost more than the request under load); capture them too.
+        builder.ConfigureLogging(logging => logging.AddProvider(new CapturingLoggerProvider(Logs)).AddFilter<CapturingLoggerProvider>("Patchbay", LogLevel.Debug));
         builder.ConfigureServices(services =>
         {
             services.AddSingleton(new ConnectorRegistration(Connector.FromAssembly(typeof(PatchbayApp).Assembly)));

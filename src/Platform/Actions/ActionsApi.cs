@@ -38,7 +38,7 @@ public static class ActionsApi
             KeyValuePair.Create("Connector", (object?)connector), KeyValuePair.Create("Action", (object?)action), KeyValuePair.Create("ConnectionId", (object?)connectionId)));
         IntegrationResult result = await invoker.RunAsync(target, RequestBody.OptionalObject(body, "auth"), connectionId,
             auth => target.ExecuteActionAsync(action, RequestBody.OptionalObject(body, "inputs"), invoker.CreateContext(target, auth), cancellationToken), cancellationToken);
-        logger.LogInformation("Action {Connector}.{Action} finished with result type {ResultType}", connector, action, result.Type);
+        logger.LogDebug("Action {Connector}.{Action} finished with result type {ResultType}", connector, action, result.Type);
         return TypedResults.Content(result.ToJson(), "application/json", statusCode: 200);
     }
 

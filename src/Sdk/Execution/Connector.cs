@@ -206,12 +206,20 @@ public sealed class Connector
             throw new UnknownOperationError(Id, "polling trigger", name, Manifest.PollingTriggers.Keys);
         }
 
-        inputs = Prepare(definition.Defaults, definition.Input, inputs, $"{Id}.{name}");
+        string subject = $"{Id}.{name}";
+        inputs = Prepare(definition.Defaults, definition.Input, inputs, subject);
         ValidateAuth(context.Auth);
 
         IReadOnlyList<PollRecord> records = await _triggers[name].PollAsync(inputs, lastPollTs, context, cancellationToken).ConfigureAwait(false) ?? [];
+        return CheckRecords(records, definition.Output, subject);
+    }
+
+    // One pass, no LINQ: each id read once (the key is the id's text), each record's data validated once against the
+    // compiled output_schema (allocation-free when valid), the seen-set sized for the batch up front.
+    private static List<PollRecord> CheckRecords(IReadOnlyList<PollRecord> records, JsonSchema output, string subject)
+    {
         List<FieldError>? errors = null;
-        var seen = new HashSet<string>(StringComparer.Ordinal);
+        var seen = new HashSet<string>(records.Count, StringComparer.Ordinal);
         var unique = new List<PollRecord>(records.Count);
         for (int i = 0; i < records.Count; i++)
         {
@@ -222,9 +230,13 @@ public sealed class Connector
                 continue;
             }
 
-            bool idOk = record.Id.ValueKind == JsonValueKind.Number
-                || (record.Id.ValueKind == JsonValueKind.String && record.Id.GetString()!.Length > 0);
-            if (!idOk)
+            string? key = record.Id.ValueKind switch
+            {
+                JsonValueKind.Number => record.Id.GetRawText(),
+                JsonValueKind.String => record.Id.GetString(),
+                _ => null,
+            };
+            if (string.IsNullOrEmpty(key))
             {
                 (errors ??= []).Add(new FieldError($"/{i}/id", "is required: a non-empty string or a number that identifies the record"));
                 continue;
@@ -236,18 +248,19 @@ public sealed class Connector
                 continue;
             }
 
-            if (!definition.Output.IsValid(record.Data))
+            if (!output.IsValid(record.Data))
             {
-                foreach (SchemaError error in definition.Output.Validate(record.Data).Errors) (errors ??= []).Add(new FieldError($"/{i}/data{error.InstancePath}", error.Message));
+                foreach (SchemaError error in output.Validate(record.Data).Errors) (errors ??= []).Add(new FieldError($"/{i}/data{error.InstancePath}", error.Message));
                 continue;
             }
 
-            if (seen.Add(record.Key)) unique.Add(record);
+            // After validation, so a repeat of an invalid record is still reported; errors make the batch fail anyway.
+            if (errors is null && seen.Add(key)) unique.Add(record);
         }
 
         if (errors is not null)
         {
-            throw new ValidationError(ValidationTarget.Records, $"{Id}.{name}", errors);
+            throw new ValidationError(ValidationTarget.Records, subject, errors);
         }
 
         return unique;

@@ -146,7 +146,8 @@ public static class StandaloneHosting
         PatchbayTelemetry.DescribeRoute(activity, context);
         using (logger.BeginScope(new LogScope(KeyValuePair.Create("InvocationId", (object?)invocationId))))
         {
-            logger.LogInformation("{Method} {Path} started", context.Request.Method, context.Request.Path);
+            // Debug, not Information: two lines per request cost more than the request itself under load (bench/RESULTS.md).
+            logger.LogDebug("{Method} {Path} started", context.Request.Method, context.Request.Path);
             try
             {
                 await next(context);
@@ -156,7 +157,7 @@ public static class StandaloneHosting
                 PatchbayTelemetry.SetStatus(activity, context.Response.StatusCode);
             }
 
-            logger.LogInformation("{Method} {Path} answered {Status}", context.Request.Method, context.Request.Path, context.Response.StatusCode);
+            logger.LogDebug("{Method} {Path} answered {Status}", context.Request.Method, context.Request.Path, context.Response.StatusCode);
         }
     }
 

@@ -1,0 +1,167 @@
+#!/usr/bin/env bash
+# The action path under load (issue 15, target 1), in one command, and the standalone host's start-up time (target 2).
+#   bench/load/run.sh            load: nginx upstream (2 KB of JSON), the bare proxy (bench/BareProxy) and Patchbay
+#                                standalone (src/Server, Azurite in memory), wrk against both; prints req/s, p99, ratio
+#   bench/load/run.sh startup    start-up: median of PATCHBAY_STARTS (10) starts of the standalone host to the first
+#                                /api/health 200 (Azurite already up, the build done before the first start)
+# Needs nginx and wrk (apt-get install -y nginx wrk) and node_modules (npm ci). Not part of CI.
+# Settings (environment):
+#   LOAD_DURATION   measured seconds per target (default 15)     LOAD_WARMUP       warm-up seconds per target (default 5)
+#   LOAD_CONNECTIONS  wrk connections (default 16)               LOAD_THREADS      wrk threads (default 2)
+#   LOAD_ROUNDS     measured rounds, bare then Patchbay each round (default 1); every round's figures are printed
+#   PATCHBAY_STARTS starts for the start-up median (default 10)   LOAD_NO_BUILD=1  use the builds already there
+# Ports (all on 127.0.0.1): nginx 18089, bare proxy 18081, Patchbay 18082, Azurite 18000-18002.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+root="$PWD"
+
+mode="${1:-load}"
+duration="${LOAD_DURATION:-15}"
+warmup="${LOAD_WARMUP:-5}"
+connections="${LOAD_CONNECTIONS:-16}"
+threads="${LOAD_THREADS:-2}"
+rounds="${LOAD_ROUNDS:-1}"
+starts="${PATCHBAY_STARTS:-10}"
+work="$(mktemp -d /tmp/patchbay-load.XXXXXX)"
+chmod 755 "$work"  # nginx workers (www-data) read the upstream file from it
+pids=()
+
+listening() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+wait_port() { for _ in $(seq 1 600); do listening "$1" && return 0; sleep 0.1; done; echo "nothing listens on $1 after 60 s ($2); see $work" >&2; exit 1; }
+wait_http() { for _ in $(seq 1 600); do curl -fsS -o /dev/null --max-time 2 "$1" 2>/dev/null && return 0; sleep 0.1; done; echo "$1 did not answer within 60 s; see $work" >&2; exit 1; }
+stop_all() {
+  trap - EXIT INT TERM
+  for pid in "${pids[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
+  for pid in "${pids[@]}"; do wait "$pid" 2>/dev/null || true; done
+  [ -f "$work/nginx.pid" ] && kill -QUIT "$(cat "$work/nginx.pid")" 2>/dev/null || true
+  echo "logs: $work"
+}
+trap stop_all EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+command -v nginx >/dev/null && command -v wrk >/dev/null || { echo "needs nginx and wrk: apt-get install -y nginx wrk" >&2; exit 1; }
+[ -x node_modules/.bin/azurite ] || npm ci --no-audit --no-fund --loglevel=error
+
+if [ "${LOAD_NO_BUILD:-0}" != 1 ]; then
+echo "Building the bare proxy and Patchbay (Release; LOAD_NO_BUILD=1 skips this)..."
+dotnet build bench/BareProxy/BareProxy.csproj -c Release -nologo -v:q >"$work/build-bare.log" 2>&1 || { cat "$work/build-bare.log"; exit 1; }
+dotnet build src/Server/Patchbay.Server.csproj -c Release -nologo -v:q >"$work/build-server.log" 2>&1 || { cat "$work/build-server.log"; exit 1; }
+fi
+
+# Azurite in memory on its own ports, so a developer's Azurite (10000-10002) is left alone.
+node_modules/.bin/azurite --silent --inMemoryPersistence --skipApiVersionCheck --disableTelemetry \
+  --blobHost 127.0.0.1 --blobPort 18000 --queueHost 127.0.0.1 --queuePort 18001 --tableHost 127.0.0.1 --tablePort 18002 \
+  >"$work/azurite.log" 2>&1 &
+pids+=($!)
+wait_port 18002 Azurite
+
+export AzureWebJobsStorage="DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==;BlobEndpoint=http://127.0.0.1:18000/devstoreaccount1;QueueEndpoint=http://127.0.0.1:18001/devstoreaccount1;TableEndpoint=http://127.0.0.1:18002/devstoreaccount1;"
+export Patchbay__ApiKeys="bench-key"
+export Patchbay__EncryptionKeys="bench:$(head -c 32 /dev/urandom | base64)"
+export Patchbay__AllowPrivateNetworks=true
+export ASPNETCORE_ENVIRONMENT=Production
+export DOTNET_NOLOGO=1
+
+start_patchbay() { # $1: log file; the built app itself, content root the project folder, as run.sh starts it
+  (cd src/Server && exec dotnet bin/Release/net10.0/Patchbay.Server.dll --urls http://127.0.0.1:18082) >"$1" 2>&1 &
+  patchbay_pid=$!
+}
+
+if [ "$mode" = "startup" ]; then
+  # One start not measured (disk cache, Azurite's tables created), then $starts measured ones.
+  times=()
+  for i in $(seq 0 "$starts"); do
+    t0=$(date +%s%N)
+    start_patchbay "$work/patchbay-start-$i.log"
+    until curl -fsS -o /dev/null --max-time 1 http://127.0.0.1:18082/api/health 2>/dev/null; do
+      kill -0 "$patchbay_pid" 2>/dev/null || { cat "$work/patchbay-start-$i.log"; exit 1; }
+      sleep 0.005
+    done
+    t1=$(date +%s%N)
+    kill -TERM "$patchbay_pid"; wait "$patchbay_pid" 2>/dev/null || true
+    [ "$i" -gt 0 ] && times+=($(( (t1 - t0) / 1000000 )))
+  done
+  sorted=($(printf '%s\n' "${times[@]}" | sort -n))
+  n=${#sorted[@]}
+  median=$(( n % 2 ? sorted[n/2] : (sorted[n/2-1] + sorted[n/2]) / 2 ))
+  echo "load average: $(cut -d' ' -f1-3 /proc/loadavg)"
+  echo "standalone start-up to the first /api/health 200, ms: ${sorted[*]}"
+  echo "median of $n: $median ms"
+  exit 0
+fi
+
+# The upstream: nginx serving 2 KB of JSON.
+mkdir -p "$work/www"
+python3 - "$work/www/data.json" <<'PY'
+import json, sys
+items = [{"id": i, "name": f"item-{i}", "status": "active", "tags": ["a", "b"], "score": i * 1.5} for i in range(40)]
+doc = {"items": items}
+text = json.dumps(doc)
+while len(text) > 2030: doc["items"].pop(); text = json.dumps(doc)
+doc["pad"] = ""; doc["pad"] = "x" * (2048 - len(json.dumps(doc))); text = json.dumps(doc)
+open(sys.argv[1], "w").write(text)
+PY
+cat >"$work/nginx.conf" <<NGINX
+worker_processes 1;
+pid $work/nginx.pid;
+error_log $work/nginx-error.log;
+events { worker_connections 1024; }
+http {
+  access_log off;
+  keepalive_requests 1000000;
+  server {
+    listen 127.0.0.1:18089;
+    location / { root $work/www; default_type application/json; }
+  }
+}
+NGINX
+nginx -c "$work/nginx.conf"
+wait_http http://127.0.0.1:18089/data.json
+echo "upstream: $(curl -fsS http://127.0.0.1:18089/data.json | wc -c) bytes of JSON"
+
+ASPNETCORE_URLS=http://127.0.0.1:18081 dotnet bench/BareProxy/bin/Release/net10.0/BareProxy.dll >"$work/bare.log" 2>&1 &
+pids+=($!)
+start_patchbay "$work/patchbay.log"
+pids+=($patchbay_pid)
+wait_port 18081 "bare proxy"
+wait_http http://127.0.0.1:18082/api/health
+
+body='{"inputs":{"url":"http://127.0.0.1:18089/data.json"},"auth":{"auth_method":"none"}}'
+cat >"$work/post.lua" <<LUA
+wrk.method = "POST"
+wrk.body = '$body'
+wrk.headers["Content-Type"] = "application/json"
+wrk.headers["x-functions-key"] = "bench-key"
+LUA
+# Both answer 200 with the upstream's body before any load.
+curl -fsS -X POST -H 'content-type: application/json' -d "$body" http://127.0.0.1:18081/proxy | head -c 80; echo
+curl -fsS -X POST -H 'content-type: application/json' -H 'x-functions-key: bench-key' -d "$body" \
+  http://127.0.0.1:18082/api/connectors/http/actions/request | head -c 80; echo
+
+# run_wrk URL SECONDS OUT: prints "req/s p99_ms non2xx"
+run_wrk() {
+  wrk -t"$threads" -c"$connections" -d"$2"s --latency -s "$work/post.lua" "$1" >"$3" 2>&1
+  local rps p99 non2xx
+  rps=$(awk '/^Requests\/sec:/ {print $2}' "$3")
+  p99=$(awk '$1 == "99%" {v=$2; if (v ~ /us$/) {sub(/us$/, "", v); v/=1000} else if (v ~ /ms$/) {sub(/ms$/, "", v)} else if (v ~ /s$/) {sub(/s$/, "", v); v*=1000}; print v}' "$3")
+  non2xx=$(awk '/Non-2xx or 3xx responses:/ {print $5}' "$3")
+  echo "$rps $p99 ${non2xx:-0}"
+}
+
+bare_url=http://127.0.0.1:18081/proxy
+patchbay_url=http://127.0.0.1:18082/api/connectors/http/actions/request
+echo "warm-up: ${warmup} s each"
+run_wrk "$bare_url" "$warmup" "$work/warmup-bare.txt" >/dev/null
+run_wrk "$patchbay_url" "$warmup" "$work/warmup-patchbay.txt" >/dev/null
+
+echo "wrk: $threads threads, $connections connections, ${duration} s per target; load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
+printf '%-6s %-10s %12s %10s %8s\n' round target req/s p99_ms non2xx
+for r in $(seq 1 "$rounds"); do
+  read -r b_rps b_p99 b_bad < <(run_wrk "$bare_url" "$duration" "$work/bare-$r.txt")
+  read -r p_rps p_p99 p_bad < <(run_wrk "$patchbay_url" "$duration" "$work/patchbay-$r.txt")
+  printf '%-6s %-10s %12s %10s %8s\n' "$r" bare "$b_rps" "$b_p99" "$b_bad" "$r" patchbay "$p_rps" "$p_p99" "$p_bad"
+  awk -v b="$b_rps" -v p="$p_rps" -v bl="$b_p99" -v pl="$p_p99" \
+    'BEGIN { printf "round %s: Patchbay/bare throughput %.2f (target >= 0.85); p99 difference %+.2f ms (target <= 0.5)\n", "'"$r"'", p / b, pl - bl }'
+done
+echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
