@@ -29,7 +29,9 @@ public class AppSettingsTests(CompiledInfra infra)
     public void LocalSample_HasEverySettingTheWorkerReadsLocally()
     {
         // Not the standalone-only Patchbay__ApiKeys: under func start the host checks function keys (with --enableAuth).
-        var expected = SettingNames.Azure.Except(SettingNames.AzureOnly).Concat(SettingNames.LocalOnly).Append(SettingNames.WorkerRuntime).Order(StringComparer.Ordinal);
+        // The OAuth settings are in the sample (empty) so a developer with an OAuth connector sees what to fill in.
+        var expected = SettingNames.Azure.Except(SettingNames.AzureOnly).Concat(SettingNames.LocalOnly).Concat(SettingNames.OAuth)
+            .Append(SettingNames.WorkerRuntime).Order(StringComparer.Ordinal);
 
         Assert.Equal(expected, LocalSettingNames().Order(StringComparer.Ordinal));
     }
