@@ -114,7 +114,24 @@ public sealed class ConnectionsAndActionsTests(ClientApp app)
         Assert.Equal(created.Id, (await client.GetSubscriptionAsync(created.Id)).Id);
         Assert.Equal(created.Id, Assert.Single(await client.ListSubscriptionsAsync(entity)).Id);
         Assert.Empty(await client.GetSubscriptionEventsAsync(created.Id));
+
+        // Poll now: the first poll is the baseline (deliver_existing was not asked for), through the tick's own path.
+        SubscriptionPollResult polled = await client.PollSubscriptionAsync(created.Id);
+        Assert.True(polled.Polled);
+        Assert.True(polled.Baseline);
+        Assert.Equal(2, polled.RecordsFound);
+        Assert.Equal(0, polled.Delivered);
         await client.DeleteSubscriptionAsync(created.Id);
         Assert.Equal(HttpStatusCode.NotFound, (await Assert.ThrowsAsync<PatchbayException>(() => client.GetSubscriptionAsync(created.Id))).Status);
+    }
+
+    [Fact]
+    public async Task Reconnect_OfAConnectionThatIsNotOAuth_IsAConflictSayingWhy()
+    {
+        PatchbayClient client = app.NewClient();
+        PatchbayConnection connection = (await client.InitiateConnectionAsync("http", app.BearerCredentials("t"), "user-reconnect")).Connection;
+        var error = await Assert.ThrowsAsync<PatchbayException>(() => client.ReconnectAsync(connection.Id));
+        Assert.True(error.Status is HttpStatusCode.Conflict or HttpStatusCode.BadRequest, $"status {error.Status}: {error.Message}");
+        Assert.False(string.IsNullOrEmpty(error.Detail));
     }
 }

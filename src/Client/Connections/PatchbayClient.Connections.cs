@@ -49,6 +49,19 @@ public partial class PatchbayClient
         await SendAsync(HttpMethod.Delete, $"api/connections/{Escape(id)}", null, cancellationToken).ConfigureAwait(false);
     }
 
+    /// <summary>
+    /// Starts a new OAuth authorization for an EXPIRED or FAILED connection, keeping its id
+    /// (<c>POST /api/connections/{id}/reconnect</c>): send the user to <see cref="ConnectionRequest.RedirectUrl"/>, then wait.
+    /// </summary>
+    /// <exception cref="PatchbayException">404 when there is none; 409 when it is not an OAuth connection or not EXPIRED/FAILED.</exception>
+    public virtual async Task<ConnectionRequest> ReconnectAsync(string id, Uri? redirectUri = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(id);
+        object? body = redirectUri is null ? null : new JsonObject { ["redirect_uri"] = redirectUri.ToString() };
+        JsonElement started = await SendAsync(HttpMethod.Post, $"api/connections/{Escape(id)}/reconnect", body, cancellationToken).ConfigureAwait(false);
+        return new ConnectionRequest(this, ClientJson.Read<PatchbayConnection>(started));
+    }
+
     /// <summary>Waits until a connection is ACTIVE (see <see cref="ConnectionRequest.WaitUntilActiveAsync"/>).</summary>
     /// <exception cref="PatchbayException">FAILED or EXPIRED (with the reason), or still INITIATED after <paramref name="timeout"/>.</exception>
     public virtual async Task<PatchbayConnection> WaitUntilActiveAsync(string id, TimeSpan timeout, CancellationToken cancellationToken = default)

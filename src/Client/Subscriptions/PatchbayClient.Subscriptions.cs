@@ -58,4 +58,12 @@ public partial class PatchbayClient
         ArgumentException.ThrowIfNullOrWhiteSpace(id);
         return ClientJson.Read<PatchbaySubscription>(await SendAsync(HttpMethod.Post, $"api/subscriptions/{Escape(id)}/resume", null, cancellationToken).ConfigureAwait(false));
     }
+
+    /// <summary>Polls a subscription now, due or not, through the tick's own path (<c>POST /api/subscriptions/{id}/poll</c>).</summary>
+    /// <exception cref="PatchbayException">404 when there is none; 409 while a tick holds it or while it is PAUSED.</exception>
+    public virtual async Task<SubscriptionPollResult> PollSubscriptionAsync(string id, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(id);
+        return ClientJson.Read<SubscriptionPollResult>(await SendAsync(HttpMethod.Post, $"api/subscriptions/{Escape(id)}/poll", null, cancellationToken).ConfigureAwait(false));
+    }
 }

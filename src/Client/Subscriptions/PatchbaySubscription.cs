@@ -126,3 +126,40 @@ public sealed record SubscriptionEvent
     /// <summary>When it happened.</summary>
     public DateTimeOffset At { get; init; }
 }
+
+/// <summary>What one poll-now did: records found and new, deliveries made and pending, and when it polls next.</summary>
+public sealed record SubscriptionPollResult
+{
+    /// <summary>The subscription id.</summary>
+    public required string Id { get; init; }
+
+    /// <summary>Whether the trigger was polled.</summary>
+    public bool Polled { get; init; }
+
+    /// <summary>Whether this was the first poll, which records what exists instead of delivering it.</summary>
+    public bool Baseline { get; init; }
+
+    /// <summary>Records the trigger answered.</summary>
+    public int RecordsFound { get; init; }
+
+    /// <summary>Records not delivered before.</summary>
+    public int NewRecords { get; init; }
+
+    /// <summary>Deliveries made.</summary>
+    public int Delivered { get; init; }
+
+    /// <summary>Deliveries that failed (kept in the outbox and retried).</summary>
+    public int FailedDeliveries { get; init; }
+
+    /// <summary>Deliveries waiting in the outbox.</summary>
+    public int PendingDeliveries { get; init; }
+
+    /// <summary>The poll's error, if it failed.</summary>
+    public string? Error { get; init; }
+
+    /// <summary>The subscription's status after the poll.</summary>
+    public string? Status { get; init; }
+
+    /// <summary>When it polls next.</summary>
+    public DateTimeOffset? NextPollAt { get; init; }
+}
