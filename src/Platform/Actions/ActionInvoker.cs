@@ -67,6 +67,27 @@ public sealed class ActionInvoker(ConnectorCatalog catalog, ConnectionStore conn
         ArgumentNullException.ThrowIfNull(connector);
         ArgumentNullException.ThrowIfNull(run);
         ConnectorAuth resolved = await ResolveAuthAsync(connector, auth, connectionId, cancellationToken);
+        return await RunRefreshingOnRejectAsync(connector, connectionId, resolved, run, cancellationToken);
+    }
+
+    /// <summary>
+    /// Runs <paramref name="run"/> with the credentials of connection <paramref name="connectionId"/> that the caller has already read
+    /// (and found ACTIVE) as <paramref name="stored"/>, refreshing OAuth tokens as <see cref="RunAsync"/> does: first when they are about
+    /// to expire, and once more after the service rejected one (HTTP 401). Reads nothing more when no refresh is needed (the poller).
+    /// </summary>
+    /// <exception cref="ApiProblem">409 (<see cref="ProblemTypes.ConnectionNotActive"/>) when the connection is, or just became, EXPIRED
+    /// or otherwise not active; 502 when the provider could not refresh.</exception>
+    public async Task<T> RunWithConnectionAsync<T>(Connector connector, string connectionId, ConnectorAuth stored, Func<ConnectorAuth, Task<T>> run, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(connector);
+        ArgumentNullException.ThrowIfNull(connectionId);
+        ArgumentNullException.ThrowIfNull(run);
+        ConnectorAuth fresh = await tokens.EnsureFreshAsync(connector, connectionId, stored, rejectedToken: null, cancellationToken);
+        return await RunRefreshingOnRejectAsync(connector, connectionId, fresh, run, cancellationToken);
+    }
+
+    private async Task<T> RunRefreshingOnRejectAsync<T>(Connector connector, string? connectionId, ConnectorAuth resolved, Func<ConnectorAuth, Task<T>> run, CancellationToken cancellationToken)
+    {
         try
         {
             return await run(resolved);

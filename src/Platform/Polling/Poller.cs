@@ -241,7 +241,11 @@ public sealed class Poller
             report.Polled = true;
             try
             {
-                records = await connector.ExecutePollingTriggerAsync(state.Trigger, state.Inputs, state.LastPollTs, _invoker.CreateContext(connector, auth), cancellationToken);
+                // Through the invoker when there is a connection: OAuth tokens are refreshed before expiry and once after a 401, as for actions.
+                records = state.ConnectionId is { } connectionId && connector.Manifest.Auth.IsRequired
+                    ? await _invoker.RunWithConnectionAsync(connector, connectionId, auth,
+                        fresh => connector.ExecutePollingTriggerAsync(state.Trigger, state.Inputs, state.LastPollTs, _invoker.CreateContext(connector, fresh), cancellationToken), cancellationToken)
+                    : await connector.ExecutePollingTriggerAsync(state.Trigger, state.Inputs, state.LastPollTs, _invoker.CreateContext(connector, auth), cancellationToken);
             }
             catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
             {
@@ -408,6 +412,16 @@ public sealed class Poller
             run.History.Add(new SubscriptionEvent { Status = SubscriptionEventStatus.Failed, Kind = SubscriptionEventStatus.PollKind, Error = state.LastError, CreatedAt = now, At = now });
             _logger.LogWarning("Subscription {SubscriptionId} is rate limited; next poll at {NextPollAt:O}", state.Id, state.NextPollAt);
         }
+        else if (pollError is ApiProblem { Type: ProblemTypes.ConnectionNotActive } inactive)
+        {
+            // The connection became unusable during the poll (an OAuth refresh answered invalid_grant: EXPIRED): paused, as
+            // for a connection found not ACTIVE; its reason says how to reconnect.
+            state.LastError = inactive.Message;
+            state.LastErrorAt = now;
+            report.Error = inactive.Message;
+            run.History.Add(new SubscriptionEvent { Status = SubscriptionEventStatus.Failed, Kind = SubscriptionEventStatus.PollKind, Error = inactive.Message, CreatedAt = now, At = now });
+            pauseReason = inactive.Message;
+        }
         else if (pollError is not null)
         {
             state.ConsecutiveFailures++;
@@ -544,6 +558,7 @@ public sealed class Poller
         TooManyRecordsException tooMany => tooMany.Message,
         HttpRequestException request => "The upstream could not be reached: " + request.Message,
         FetchBlockedException blocked => "The connector's request was refused: " + blocked.Message,
+        ApiProblem problem => problem.Message,
         _ => $"The poll failed ({ex.GetType().Name}): {ex.Message}",
     };
 

@@ -32,6 +32,10 @@ public sealed class OAuthFixture : IAsyncLifetime
 
     public AzuriteFixture Azurite { get; } = new();
     public LoopbackServer Provider { get; private set; } = null!;
+
+    /// <summary>A webhook receiver for subscriptions: every body it is sent, in order.</summary>
+    public LoopbackServer Receiver { get; private set; } = null!;
+    public ConcurrentQueue<string> Deliveries { get; } = new();
     public OAuthApp First { get; private set; } = null!;
     public OAuthApp Second { get; private set; } = null!;
     public string StateKey { get; } = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32));
@@ -42,6 +46,9 @@ public sealed class OAuthFixture : IAsyncLifetime
     public ConcurrentDictionary<string, bool> ValidAccessTokens { get; } = new();
     public ConcurrentQueue<string> BearersSeen { get; } = new();
     private int _tokenCounter;
+
+    /// <summary>The access token the provider issued last (by an authorization code or a refresh).</summary>
+    public volatile string? LastIssuedAccessToken;
     public int RefreshGrants;
     public int TokenFailuresLeft;
     public volatile string Mode = "normal"; // normal | deny | invalid_grant
@@ -53,6 +60,12 @@ public sealed class OAuthFixture : IAsyncLifetime
     {
         await Azurite.InitializeAsync();
         Provider = await LoopbackServer.StartAsync(Map);
+        Receiver = await LoopbackServer.StartAsync(app => app.MapPost("/hook", async (HttpRequest request) =>
+        {
+            using var reader = new StreamReader(request.Body);
+            Deliveries.Enqueue(await reader.ReadToEndAsync());
+            return Results.Ok();
+        }));
         First = new OAuthApp(this);
         Second = new OAuthApp(this);
         First.Start();
@@ -64,6 +77,7 @@ public sealed class OAuthFixture : IAsyncLifetime
         await First.DisposeAsync();
         await Second.DisposeAsync();
         await Provider.DisposeAsync();
+        await Receiver.DisposeAsync();
         await Azurite.DisposeAsync();
     }
 
@@ -129,12 +143,25 @@ public sealed class OAuthFixture : IAsyncLifetime
                 ? Results.Json(new { ok = true })
                 : Results.Json(new { message = "Bad credentials" }, statusCode: 401);
         });
+        // The feed of the test connector's "items" polling trigger, behind the same bearer check.
+        app.MapGet("/items", (HttpRequest request) =>
+        {
+            string bearer = request.Headers.Authorization.ToString();
+            ItemBearersSeen.Enqueue(bearer);
+            return bearer.StartsWith("Bearer ", StringComparison.Ordinal) && ValidAccessTokens.ContainsKey(bearer["Bearer ".Length..])
+                ? Results.Json(new[] { new { id = 1, name = "first" } })
+                : Results.Json(new { message = "Bad credentials" }, statusCode: 401);
+        });
     }
+
+    /// <summary>The Authorization headers <c>/items</c> (the polling trigger's feed) was sent.</summary>
+    public ConcurrentQueue<string> ItemBearersSeen { get; } = new();
 
     private object Issue()
     {
         int n = Interlocked.Increment(ref _tokenCounter);
         string access = $"at-{n}", refresh = $"rt-{n}";
+        LastIssuedAccessToken = access;
         ValidAccessTokens[access] = true;
         _refreshTokens[refresh] = access;
         return new { access_token = access, refresh_token = refresh, expires_in = 3600, token_type = "Bearer", scope = "read" };
@@ -152,6 +179,7 @@ public sealed class OAuthApp(OAuthFixture fixture) : WebApplicationFactory<Progr
 
     public FakeTimeProvider Time { get; } = new(new DateTimeOffset(2030, 1, 1, 0, 0, 0, TimeSpan.Zero));
     public HttpClient Client { get; private set; } = null!;
+    public Patchbay.Platform.Polling.Poller Poller => Services.GetRequiredService<Patchbay.Platform.Polling.Poller>();
 
     public static readonly Connector TestConnector = Connector.Create(ConnectorManifest.Parse("""
         {
@@ -161,9 +189,12 @@ public sealed class OAuthApp(OAuthFixture fixture) : WebApplicationFactory<Progr
             "input_schema": { "type": "object", "required": ["base_url", "path"], "properties": {
               "base_url": { "type": "string", "format": "uri" }, "path": { "type": "string", "pattern": "^/" },
               "limit": { "type": "integer", "minimum": 1, "maximum": 100, "default": 10 }, "timeout_ms": { "type": "integer", "minimum": 1 } } },
-            "output_schema": { "type": "object", "required": ["status"], "properties": { "status": { "type": "integer" } } } } }
+            "output_schema": { "type": "object", "required": ["status"], "properties": { "status": { "type": "integer" } } } } },
+          "polling_triggers": { "items": { "description": "Items from base_url/items", "polling_interval": "30s",
+            "input_schema": { "type": "object", "required": ["base_url"], "properties": { "base_url": { "type": "string" } } },
+            "output_schema": { "type": "object", "required": ["name"] } } }
         }
-        """, "oauth-test/config.json"), [typeof(GetThing)]);
+        """, "oauth-test/config.json"), [typeof(GetThing), typeof(Items)]);
 
     public void Start()
     {
