@@ -17,29 +17,11 @@ public partial class ConnectionStore
     /// <summary>Stores an INITIATED OAuth connection with its pending authorization; <paramref name="expiresAt"/> is the state's expiry.</summary>
     public virtual async Task<Connection> CreateInitiatedAsync(NewConnection connection, PendingAuthorization pending, DateTimeOffset expiresAt, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(connection);
         ArgumentNullException.ThrowIfNull(pending);
-        if (!IsWellFormedId(connection.Id)) throw new ArgumentException($"'{connection.Id}' is not a connection id; use {nameof(NewId)}().", nameof(connection));
-        (string keyId, string cipher) = _protector.Protect(Encoding.UTF8.GetBytes(connection.Auth.ToEnvelopeJson()), Bind(connection.Id, connection.Connector));
-        DateTimeOffset now = _time.GetUtcNow();
-        var entity = new TableEntity(connection.Id, RowKey)
-        {
-            ["Connector"] = connection.Connector,
-            ["EntityId"] = connection.EntityId,
-            ["Status"] = connection.Status,
-            ["StatusReason"] = StorageText.Bound(connection.StatusReason),
-            ["AuthType"] = connection.AuthType,
-            ["KeyId"] = keyId,
-            ["Credentials"] = cipher,
-            ["CreatedAt"] = now,
-            ["UpdatedAt"] = now,
-            ["ExpiresAt"] = expiresAt,
-            ["FormatVersion"] = 1,
-        };
+        TableEntity entity = NewRow(connection);
+        entity["ExpiresAt"] = expiresAt;
         SetPending(entity, pending);
-        StorageText.ThrowIfOversized(entity);
-        await _guard.RunAsync(_table, token => _table.AddEntityAsync(entity, token), cancellationToken);
-        return ToConnection(entity);
+        return await AddAsync(entity, cancellationToken);
     }
 
     /// <summary>The connection, its decrypted credentials and pending authorization, and the row as read (for <see cref="TryReplaceOAuthAsync"/>).</summary>

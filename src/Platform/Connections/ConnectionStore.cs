@@ -56,11 +56,19 @@ public partial class ConnectionStore
     /// <exception cref="ArgumentException">The id is not a connection id, or a value is over Table Storage's limits (callers check <see cref="Hosting.InputLimits"/> first).</exception>
     public virtual async Task<Connection> CreateAsync(NewConnection connection, CancellationToken cancellationToken)
     {
+        TableEntity entity = NewRow(connection);
+        entity["Account"] = SerializeAccount(connection.Account);
+        return await AddAsync(entity, cancellationToken);
+    }
+
+    // The row every new connection starts as: its id checked, the credentials encrypted and bound to id and connector.
+    private TableEntity NewRow(NewConnection connection)
+    {
         ArgumentNullException.ThrowIfNull(connection);
         if (!IsWellFormedId(connection.Id)) throw new ArgumentException($"'{connection.Id}' is not a connection id; use {nameof(NewId)}().", nameof(connection));
         (string keyId, string cipher) = _protector.Protect(Encoding.UTF8.GetBytes(connection.Auth.ToEnvelopeJson()), Bind(connection.Id, connection.Connector));
         DateTimeOffset now = _time.GetUtcNow();
-        var entity = new TableEntity(connection.Id, RowKey)
+        return new TableEntity(connection.Id, RowKey)
         {
             ["Connector"] = connection.Connector,
             ["EntityId"] = connection.EntityId,
@@ -69,11 +77,15 @@ public partial class ConnectionStore
             ["AuthType"] = connection.AuthType,
             ["KeyId"] = keyId,
             ["Credentials"] = cipher,
-            ["Account"] = SerializeAccount(connection.Account),
             ["CreatedAt"] = now,
             ["UpdatedAt"] = now,
             ["FormatVersion"] = 1,
         };
+    }
+
+    // Checked against Table Storage's limits first, so the row is written whole or not at all.
+    private async Task<Connection> AddAsync(TableEntity entity, CancellationToken cancellationToken)
+    {
         StorageText.ThrowIfOversized(entity);
         await _guard.RunAsync(_table, token => _table.AddEntityAsync(entity, token), cancellationToken);
         return ToConnection(entity);
