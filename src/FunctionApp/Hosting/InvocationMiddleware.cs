@@ -37,9 +37,14 @@ internal sealed class InvocationMiddleware : IFunctionsWorkerMiddleware
         });
         PatchbayTelemetry.DescribeRoute(activity, http);
         logger.LogInformation("{Method} {Path} started", http.Request.Method, http.Request.Path);
+        // What the span records when the invocation fails without an answer (the host then answers 500 itself).
+        int status = StatusCodes.Status500InternalServerError;
         try
         {
             await next(context);
+            // The function's IResult is written to the response after the middleware returns (by the ASP.NET Core
+            // integration), so the response still holds its default 200 here: the result knows the status it will write.
+            status = context.GetInvocationResult().Value is IStatusCodeHttpResult { StatusCode: int code } ? code : http.Response.StatusCode;
         }
         catch (Exception thrown) when (!http.Response.HasStarted)
         {
@@ -57,13 +62,14 @@ internal sealed class InvocationMiddleware : IFunctionsWorkerMiddleware
             }
 
             if (!handled) throw;
+            status = http.Response.StatusCode;
         }
         finally
         {
-            PatchbayTelemetry.SetStatus(activity, http.Response.StatusCode);
+            PatchbayTelemetry.SetStatus(activity, status);
         }
 
-        logger.LogInformation("{Method} {Path} answered {Status}", http.Request.Method, http.Request.Path, http.Response.StatusCode);
+        logger.LogInformation("{Method} {Path} answered {Status}", http.Request.Method, http.Request.Path, status);
     }
 
     // The worker may hand over an exception wrapped by reflection or a task; the platform maps the one it threw.

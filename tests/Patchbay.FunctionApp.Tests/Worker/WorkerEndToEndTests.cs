@@ -122,6 +122,34 @@ public sealed class WorkerEndToEndTests(WorkerApp app)
     }
 
     [Fact]
+    public async Task TheRequestLog_RecordsTheStatusTheWorkerAnswered_NotTheDefault200()
+    {
+        using HttpClient client = app.Host.CreateClient();
+        string entity = "worker-" + Guid.NewGuid().ToString("N")[..12];
+
+        HttpResponseMessage created = await client.PostAsync("api/connections", Json(new { connector = "http", entity_id = entity, credentials = BearerCredentials() }));
+        string id = (await OkJsonAsync(created, HttpStatusCode.Created)).GetProperty("id").GetString()!;
+        HttpResponseMessage deleted = await client.DeleteAsync($"api/connections/{id}");
+        Assert.Equal(HttpStatusCode.NoContent, deleted.StatusCode);
+
+        // The endpoint's IResult is written after the function returns; the line must carry its status, not the 200 the
+        // response held before. (The worker's log lines carry no invocation id over RpcLog, so they are told apart by path;
+        // every POST /api/connections of these tests that succeeds answers 201.)
+        foreach (string line in new[] { "POST /api/connections answered 201", $"DELETE /api/connections/{id} answered 204" })
+        {
+            try
+            {
+                await app.Host.WaitForLogAsync(l => l.Category == "Patchbay.Requests" && l.Message == line);
+            }
+            catch (TimeoutException)
+            {
+                Assert.Fail($"no '{line}' line; the request lines that arrived:\n" +
+                    string.Join("\n", app.Host.Logs.Where(l => l.Message.Contains(" answered ", StringComparison.Ordinal))));
+            }
+        }
+    }
+
+    [Fact]
     public async Task AConnection_IsCreated_Read_AndDeleted_AndItsCredentialsAreNeverReturned()
     {
         using HttpClient client = app.Host.CreateClient();
