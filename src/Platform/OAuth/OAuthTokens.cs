@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
@@ -24,8 +23,8 @@ public sealed class OAuthTokens(ConnectionStore store, OAuthProviders providers,
     /// <summary>Re-reads of a row that other instances keep changing before one refresh gives up (409).</summary>
     public const int MaxRounds = 4;
 
-    // One gate per connection id this process has refreshed (a few hundred bytes each; ids are bounded by the table).
-    private readonly ConcurrentDictionary<string, SemaphoreSlim> _gates = new(StringComparer.Ordinal);
+    // One gate per connection id being refreshed in this process, removed when its last caller leaves (under the lock).
+    private readonly Dictionary<string, Gate> _gates = new(StringComparer.Ordinal);
     private readonly ILogger _logger = loggers.CreateLogger("Patchbay.OAuth");
 
     /// <summary>The credentials key holding the access token's expiry (ISO 8601).</summary>
@@ -44,8 +43,17 @@ public sealed class OAuthTokens(ConnectionStore store, OAuthProviders providers,
         if (!connector.Manifest.Auth.IsOAuth || string.IsNullOrEmpty(auth.GetCredential("refresh_token"))) return auth;
         if (!NeedsRefresh(auth, rejectedToken)) return auth;
 
-        SemaphoreSlim gate = _gates.GetOrAdd(connectionId, _ => new SemaphoreSlim(1, 1));
-        await gate.WaitAsync(cancellationToken);
+        Gate gate = Enter(connectionId);
+        try
+        {
+            await gate.Semaphore.WaitAsync(cancellationToken);
+        }
+        catch
+        {
+            Leave(connectionId, gate);
+            throw;
+        }
+
         try
         {
             for (int round = 0; round < MaxRounds; round++)
@@ -101,7 +109,39 @@ public sealed class OAuthTokens(ConnectionStore store, OAuthProviders providers,
         }
         finally
         {
-            gate.Release();
+            gate.Semaphore.Release();
+            Leave(connectionId, gate);
+        }
+    }
+
+    /// <summary>Gates held or waited for now (0 when no refresh is in progress): for tests.</summary>
+    internal int GateCount
+    {
+        get
+        {
+            lock (_gates) return _gates.Count;
+        }
+    }
+
+    private Gate Enter(string connectionId)
+    {
+        lock (_gates)
+        {
+            if (!_gates.TryGetValue(connectionId, out Gate? gate)) _gates[connectionId] = gate = new Gate();
+            gate.Users++;
+            return gate;
+        }
+    }
+
+    private void Leave(string connectionId, Gate gate)
+    {
+        lock (_gates)
+        {
+            if (--gate.Users == 0)
+            {
+                _gates.Remove(connectionId);
+                gate.Semaphore.Dispose();
+            }
         }
     }
 
@@ -116,6 +156,13 @@ public sealed class OAuthTokens(ConnectionStore store, OAuthProviders providers,
         if ((tokens.Scope ?? previous?.GetCredential("scope")) is { } scope) credentials["scope"] = scope;
         if (tokens.TokenType is { } type) credentials["token_type"] = type;
         return (ConnectorAuth.Create(AuthTypes.PlatformOAuth2, JsonSerializer.SerializeToElement(credentials)), expiresAt);
+    }
+
+    private sealed class Gate
+    {
+        public SemaphoreSlim Semaphore { get; } = new(1, 1);
+
+        public int Users { get; set; }
     }
 
     private bool NeedsRefresh(ConnectorAuth auth, string? rejectedToken)

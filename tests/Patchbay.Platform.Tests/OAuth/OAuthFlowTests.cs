@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Microsoft.AspNetCore.WebUtilities;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Patchbay.Platform.Tests.OAuth;
 
@@ -86,6 +87,21 @@ public sealed class OAuthFlowTests(OAuthFixture fixture) : IDisposable
         Assert.All(answers, a => Assert.Equal(HttpStatusCode.OK, a.StatusCode));
         Assert.Equal(1, fixture.RefreshGrants);
         Assert.Single(fixture.BearersSeen.TakeLast(50).Distinct());
+    }
+
+    [Fact]
+    public async Task RefreshGates_AreRemoved_OnceNoCallerHoldsOrWaitsForThem()
+    {
+        string[] ids = [await ConnectAsync(fixture.First), await ConnectAsync(fixture.First), await ConnectAsync(fixture.First)];
+        fixture.First.Time.Advance(TimeSpan.FromMinutes(59));
+        Interlocked.Exchange(ref fixture.RefreshGrants, 0);
+
+        HttpResponseMessage[] answers = await Task.WhenAll(ids.SelectMany(id => Enumerable.Range(0, 10).Select(_ => RunActionAsync(fixture.First, id))));
+
+        Assert.All(answers, a => Assert.Equal(HttpStatusCode.OK, a.StatusCode));
+        Assert.Equal(ids.Length, fixture.RefreshGrants);
+        // One gate per connection while callers refresh it; none kept after, however many connections a process has refreshed.
+        Assert.Equal(0, fixture.First.Services.GetRequiredService<Patchbay.Platform.OAuth.OAuthTokens>().GateCount);
     }
 
     [Fact]
