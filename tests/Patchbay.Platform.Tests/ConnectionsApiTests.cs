@@ -23,6 +23,14 @@ public class ConnectionsApiTests(PatchbayApp app)
         JsonElement connection = await CreateAsync("user-run", Secret);
         Assert.Equal("ACTIVE", connection.GetProperty("status").GetString());
         Assert.Equal("ada", connection.GetProperty("account").GetProperty("username").GetString());
+        // The account's fields are snake_case like the rest of the API (and the SDK's connected-account result), as created and as read.
+        JsonElement read = await (await app.Client.GetAsync($"/api/connections/{connection.GetProperty("id").GetString()}")).ReadJsonAsync();
+        foreach (JsonElement account in new[] { connection.GetProperty("account"), read.GetProperty("account") })
+        {
+            Assert.Equal("42", account.GetProperty("user_id").GetString());
+            Assert.Equal("Ada", account.GetProperty("first_name").GetString());
+            Assert.False(account.TryGetProperty("userId", out _), account.GetRawText());
+        }
 
         HttpResponseMessage response = await app.Client.PostAsync("/api/connectors/upstream-test/actions/get_thing",
             Http.Json(new { inputs = new { base_url = app.Upstream.BaseAddress.ToString(), path = "/things" }, connection_id = connection.GetProperty("id").GetString() }));

@@ -122,7 +122,7 @@ public sealed class PatchbayApp : WebApplicationFactory<Program>, IAsyncLifetime
                 return Results.Empty;
             }
 
-            return context.Request.Headers["X-Api-Key"] == "good-key-123" ? Results.Json(new { login = "ada" }) : Results.Json(new { message = "Bad credentials" }, statusCode: 401);
+            return context.Request.Headers["X-Api-Key"] == "good-key-123" ? Results.Json(new { login = "ada", id = 42, name = "Ada Lovelace" }) : Results.Json(new { message = "Bad credentials" }, statusCode: 401);
         });
     }
 

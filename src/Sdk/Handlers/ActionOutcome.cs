@@ -28,24 +28,31 @@ public sealed record ActionError(string Message) : ActionOutcome;
 public sealed record ConnectedAccountInfo
 {
     /// <summary>The account's email.</summary>
+    [JsonPropertyName("email")]
     public string? Email { get; init; }
 
     /// <summary>First name.</summary>
+    [JsonPropertyName("first_name")]
     public string? FirstName { get; init; }
 
     /// <summary>Last name.</summary>
+    [JsonPropertyName("last_name")]
     public string? LastName { get; init; }
 
     /// <summary>Login or handle.</summary>
+    [JsonPropertyName("username")]
     public string? Username { get; init; }
 
     /// <summary>The service's id for the account.</summary>
+    [JsonPropertyName("user_id")]
     public string? UserId { get; init; }
 
     /// <summary>Avatar image URL.</summary>
+    [JsonPropertyName("avatar_url")]
     public string? AvatarUrl { get; init; }
 
     /// <summary>Organization or workspace.</summary>
+    [JsonPropertyName("organization")]
     public string? Organization { get; init; }
 }
 

@@ -49,7 +49,7 @@ public sealed class Account : ConnectedAccountHandler
     public override async Task<ConnectedAccountInfo> GetAccountInfoAsync(ConnectorContext context, CancellationToken cancellationToken)
     {
         FetchResponse me = await context.FetchAsync(BaseUrl.TrimEnd('/') + "/me", cancellationToken: cancellationToken);
-        return new ConnectedAccountInfo { Username = me.Data.GetProperty("login").GetString() };
+        return new ConnectedAccountInfo { Username = me.Data.GetProperty("login").GetString(), UserId = me.Data.TryGetProperty("id", out JsonElement id) ? id.ToString() : null, FirstName = me.Data.TryGetProperty("name", out JsonElement name) ? name.GetString()?.Split(' ')[0] : null };
     }
 }
 
