@@ -4,6 +4,7 @@ using System.Text.Json;
 using Azure.Storage.Queues;
 using Azure.Storage.Queues.Models;
 using Patchbay.Platform.Polling;
+using Patchbay.Platform.Subscriptions;
 using Patchbay.Testing.Functions;
 
 namespace Patchbay.FunctionApp.Tests.Worker;
