@@ -15,7 +15,7 @@ builder.UseMiddleware<InvocationMiddleware>();
 
 builder.Services.AddPatchbayPlatform(builder.Configuration);
 builder.Services.AddPatchbayMcp();
-builder.Services.AddSingleton<Patchbay.FunctionApp.Polling.PollQueueSender>();
+builder.Services.AddSingleton<Patchbay.Platform.Polling.PollQueueSender>();
 builder.Services.AddPatchbayTelemetry(builder.Configuration, telemetry => telemetry.UseFunctionsWorkerDefaults());
 // The same body limit as standalone: the worker's Kestrel answers 413 past Patchbay__MaxRequestBytes.
 builder.Services.AddOptions<KestrelServerOptions>()
@@ -25,5 +25,5 @@ IHost host = builder.Build();
 // Fail at start-up, not on the first invocation, when a connector or a setting is broken.
 host.Services.ValidatePatchbayPlatform();
 // PollingQueue must name a usable queue: the host resolves the queue trigger's %PollingQueue% from the same setting.
-host.Services.GetRequiredService<Patchbay.FunctionApp.Polling.PollQueueSender>();
+host.Services.GetRequiredService<Patchbay.Platform.Polling.PollQueueSender>();
 await host.RunAsync();

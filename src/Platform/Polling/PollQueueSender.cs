@@ -1,13 +1,12 @@
 using System.Text;
 using Azure;
 using Azure.Storage.Queues;
-using Patchbay.Platform.Polling;
 using Patchbay.Platform.Storage;
 
-namespace Patchbay.FunctionApp.Polling;
+namespace Patchbay.Platform.Polling;
 
 /// <summary>
-/// The tick's sink under the Functions host: each poll batch becomes one message on the <c>PollingQueue</c> Storage
+/// The tick's sink under the Functions host (the isolated worker's <c>PollingTick</c>): each poll batch becomes one message on the <c>PollingQueue</c> Storage
 /// queue in <c>AzureWebJobsStorage</c>, base64-encoded as the queue trigger reads it (host.json
 /// <c>extensions.queues.messageEncoding</c>). The queue is created on first use and again if it was deleted. Each send
 /// is bounded by <c>Patchbay__StorageTimeoutSeconds</c>; a send that fails fails the tick, whose unsent subscriptions stay
