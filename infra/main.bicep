@@ -42,7 +42,12 @@ param encryptionKey string
 @description('Six-field CRON for the polling tick (PollingSchedule).')
 param pollingSchedule string = '0 */1 * * * *'
 
-@description('Subscriptions polled at once per tick (Patchbay__PollingConcurrency).')
+@description('Storage queue the polling tick sends poll batches to and the PollingBatch function reads (PollingQueue); 3-56 lowercase letters, digits and single hyphens.')
+@minLength(3)
+@maxLength(56)
+param pollingQueue string = 'patchbay-polls'
+
+@description('Subscriptions polled at once per instance (Patchbay__PollingConcurrency).')
 @minValue(1)
 @maxValue(256)
 param pollingConcurrency int = 8
@@ -159,6 +164,7 @@ module functionApp 'modules/functionapp.bicep' = {
     appInsightsConnectionString: monitoring.outputs.appInsightsConnectionString
     encryptionKeySecretUri: keyVault.outputs.encryptionKeySecretUri
     pollingSchedule: pollingSchedule
+    pollingQueue: pollingQueue
     pollingConcurrency: pollingConcurrency
     maxRequestBytes: maxRequestBytes
     maxConsecutiveFailures: maxConsecutiveFailures

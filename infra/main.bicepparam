@@ -13,6 +13,7 @@ param tags = {
   application: 'patchbay'
 }
 param pollingSchedule = '0 */1 * * * *'
+param pollingQueue = 'patchbay-polls'
 param pollingConcurrency = 8
 param maxRequestBytes = 1048576
 param maxConsecutiveFailures = 10

@@ -7,6 +7,11 @@ if (args.Length > 0 && args[0] == "polling-tick")
     return await PollingTickBench.RunAsync(args[1..]);
 }
 
+if (args.Length > 0 && args[0] == "poll-dispatch")
+{
+    return await PollDispatchBench.RunAsync(args[1..]);
+}
+
 if (args.Length > 0 && args[0] == "startup")
 {
     return await Patchbay.Benchmarks.Startup.StartupBench.RunAsync(args[1..]);

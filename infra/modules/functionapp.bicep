@@ -56,7 +56,10 @@ param encryptionKeySecretUri string
 @description('Six-field CRON for the polling tick.')
 param pollingSchedule string
 
-@description('Subscriptions polled at once per tick.')
+@description('Storage queue of the poll batches (the tick writes, PollingBatch reads).')
+param pollingQueue string
+
+@description('Subscriptions polled at once per instance.')
 param pollingConcurrency int
 
 @description('Request body limit in bytes.')
@@ -122,6 +125,7 @@ resource site 'Microsoft.Web/sites@2024-04-01' = {
         { name: 'AzureWebJobsStorage__tableServiceUri', value: tableServiceUri }
         { name: 'APPLICATIONINSIGHTS_CONNECTION_STRING', value: appInsightsConnectionString }
         { name: 'PollingSchedule', value: pollingSchedule }
+        { name: 'PollingQueue', value: pollingQueue }
         // The key itself never appears here: the platform resolves the reference with keyVaultReferenceIdentity.
         { name: 'Patchbay__EncryptionKeys', value: '@Microsoft.KeyVault(SecretUri=${encryptionKeySecretUri})' }
         { name: 'Patchbay__PollingConcurrency', value: string(pollingConcurrency) }

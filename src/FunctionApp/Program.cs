@@ -15,6 +15,7 @@ builder.UseMiddleware<InvocationMiddleware>();
 
 builder.Services.AddPatchbayPlatform(builder.Configuration);
 builder.Services.AddPatchbayMcp();
+builder.Services.AddSingleton<Patchbay.Platform.Polling.PollQueueSender>();
 builder.Services.AddPatchbayTelemetry(builder.Configuration, telemetry => telemetry.UseFunctionsWorkerDefaults());
 // The same body limit as standalone: the worker's Kestrel answers 413 past Patchbay__MaxRequestBytes.
 builder.Services.AddOptions<KestrelServerOptions>()
@@ -23,4 +24,6 @@ builder.Services.AddOptions<KestrelServerOptions>()
 IHost host = builder.Build();
 // Fail at start-up, not on the first invocation, when a connector or a setting is broken.
 host.Services.ValidatePatchbayPlatform();
+// PollingQueue must name a usable queue: the host resolves the queue trigger's %PollingQueue% from the same setting.
+host.Services.GetRequiredService<Patchbay.Platform.Polling.PollQueueSender>();
 await host.RunAsync();

@@ -55,13 +55,48 @@ public class BuildOutputTests
     [Fact]
     public void FunctionsMetadata_PollingTickIsATimerOnThePollingScheduleSetting()
     {
-        FunctionEntry timer = Assert.Single(FunctionAppOutput.Functions(), f => !f.IsHttp);
+        FunctionEntry timer = Assert.Single(FunctionAppOutput.Functions(), f => f.TriggerType == "timerTrigger");
 
         Assert.Equal(PollingSchedule.FunctionName, timer.Name);
         Assert.Equal("timerTrigger", timer.TriggerType);
         Assert.Equal("%PollingSchedule%", timer.Trigger.GetProperty("schedule").GetString());
         Assert.False(timer.Trigger.TryGetProperty("runOnStartup", out JsonElement runOnStartup) && runOnStartup.GetBoolean(), "a tick on every start-up would poll at each scale-out");
         Assert.Empty(timer.Outputs);
+    }
+
+    [Fact]
+    public void FunctionsMetadata_PollingBatchReadsThePollingQueue_AndPollingBatchPoisonItsPoisonQueue_AsStrings()
+    {
+        FunctionEntry[] queued = [.. FunctionAppOutput.Functions().Where(f => f.TriggerType == "queueTrigger").OrderBy(f => f.Name, StringComparer.Ordinal)];
+
+        // Nothing else: every other function is HTTP or the PollingTick timer.
+        Assert.Equal(FunctionAppOutput.Functions().Count, FunctionAppOutput.Functions().Count(f => f.IsHttp) + 1 + queued.Length);
+        Assert.Equal(["PollingBatch", "PollingBatchPoison"], queued.Select(f => f.Name));
+        Assert.Equal(["%PollingQueue%", "%PollingQueue%-poison"], queued.Select(f => f.Trigger.GetProperty("queueName").GetString()));
+        Assert.All(queued, f =>
+        {
+            // A string, never a POCO: a message that is not a poll batch must reach the function (which logs and drops it), not fail binding and be retried.
+            Assert.Equal("String", f.Trigger.GetProperty("dataType").GetString());
+            // The default connection, AzureWebJobsStorage: identity-based in Azure (AzureWebJobsStorage__queueServiceUri), Azurite locally.
+            Assert.False(f.Trigger.TryGetProperty("connection", out _));
+            Assert.Empty(f.Outputs);
+        });
+    }
+
+    [Fact]
+    public void HostJson_QueueSettings_KeepPollBatchesOnTheScheduleAndNeverRetryForever()
+    {
+        JsonElement queues = FunctionAppOutput.ReadJson("host.json").GetProperty("extensions").GetProperty("queues");
+
+        // A failing message is tried a bounded number of times, then the host moves it to the poison queue.
+        Assert.InRange(queues.GetProperty("maxDequeueCount").GetInt32(), 1, 5);
+        // An idle instance notices a tick's messages well within the 30 s a batch may run after its scheduled time and stay on the grid.
+        TimeSpan polling = TimeSpan.Parse(queues.GetProperty("maxPollingInterval").GetString()!, CultureInfo.InvariantCulture);
+        Assert.InRange(polling, TimeSpan.FromMilliseconds(100), PollingConstants.ScheduleTolerance / 3);
+        // Few messages in hand per instance, so the host spreads a tick over instances.
+        Assert.InRange(queues.GetProperty("batchSize").GetInt32() + queues.GetProperty("newBatchThreshold").GetInt32(), 1, 8);
+        Assert.Equal("base64", queues.GetProperty("messageEncoding").GetString());
+        TimeSpan.Parse(queues.GetProperty("visibilityTimeout").GetString()!, CultureInfo.InvariantCulture);
     }
 
     [Fact]
@@ -117,5 +152,6 @@ public class BuildOutputTests
         Assert.Equal("dotnet-isolated", values.GetProperty(SettingNames.WorkerRuntime).GetString());
         Assert.Equal("UseDevelopmentStorage=true", values.GetProperty(SettingNames.Storage).GetString());
         Assert.Equal(SettingNames.DefaultPollingSchedule, values.GetProperty(SettingNames.PollingSchedule).GetString());
+        Assert.Equal(SettingNames.DefaultPollingQueue, values.GetProperty(SettingNames.PollingQueue).GetString());
     }
 }

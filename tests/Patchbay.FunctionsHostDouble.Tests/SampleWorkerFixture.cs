@@ -16,6 +16,15 @@ public sealed class SampleWorkerFixture : IAsyncLifetime
 {
     public const string Schedule = "0 */5 * * * *";
 
+    /// <summary>The queue the sample's Work function reads (app setting SampleQueue).</summary>
+    public const string Queue = "sample-work";
+
+    /// <summary>
+    /// Storage nobody listens on, for the tests that do not use the queue trigger: its listener finds the storage
+    /// unreachable and keeps backing off, as the host's does (QueueFunctionTests give it a real Azurite).
+    /// </summary>
+    public const string UnreachableStorage = "DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==;QueueEndpoint=http://127.0.0.1:9/devstoreaccount1;";
+
     private FunctionsHostDouble? _host;
 
     public FunctionsHostDouble Host => _host ?? throw new InvalidOperationException("The fixture did not start.");
@@ -25,6 +34,8 @@ public sealed class SampleWorkerFixture : IAsyncLifetime
         var options = new FunctionsHostDoubleOptions { WorkerDirectory = SampleWorker.OutputDirectory };
         options.AppSettings["Schedule"] = Schedule;
         options.AppSettings["SampleSetting"] = "from-app-settings";
+        options.AppSettings["SampleQueue"] = Queue;
+        options.AppSettings["SampleStorage"] = UnreachableStorage;
         return options;
     }
 

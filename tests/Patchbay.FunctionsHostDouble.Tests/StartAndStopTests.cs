@@ -41,6 +41,8 @@ public sealed class StartAndStopTests
         File.WriteAllText(copy.PathOf("host.json"), hostJson.ToJsonString());
         var options = new FunctionsHostDoubleOptions { WorkerDirectory = copy.Directory, MetadataSource = FunctionMetadataSource.File };
         options.AppSettings["Schedule"] = "00:05:00"; // a TimeSpan schedule
+        options.AppSettings["SampleQueue"] = SampleWorkerFixture.Queue;
+        options.AppSettings["SampleStorage"] = SampleWorkerFixture.UnreachableStorage;
         options.AppSettings["SampleTickFails"] = "true";
 
         FunctionsHostDouble host = await FunctionsHostDouble.StartAsync(options);

@@ -57,6 +57,8 @@ public class AppSettingsTests(CompiledInfra infra)
         Assert.Equal("0 */1 * * * *", parameters.GetProperty("pollingSchedule").GetProperty("defaultValue").GetString());
         var defaults = new PatchbayOptions();
         Assert.Equal(SettingNames.DefaultPollingSchedule, parameters.GetProperty("pollingSchedule").GetProperty("defaultValue").GetString());
+        Assert.Equal("[parameters('pollingQueue')]", infra.Template.Resolve(module, settings["PollingQueue"]).Expression);
+        Assert.Equal(SettingNames.DefaultPollingQueue, parameters.GetProperty("pollingQueue").GetProperty("defaultValue").GetString());
         Assert.Equal(defaults.PollingConcurrency, parameters.GetProperty("pollingConcurrency").GetProperty("defaultValue").GetInt32());
         Assert.Equal(defaults.MaxRequestBytes, parameters.GetProperty("maxRequestBytes").GetProperty("defaultValue").GetInt64());
         Assert.Equal(defaults.MaxConsecutiveFailures, parameters.GetProperty("maxConsecutiveFailures").GetProperty("defaultValue").GetInt32());

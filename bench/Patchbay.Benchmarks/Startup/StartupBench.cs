@@ -136,6 +136,7 @@ internal static class StartupBench
             $"BlobEndpoint=http://127.0.0.1:{dead}/devstoreaccount1;QueueEndpoint=http://127.0.0.1:{dead}/devstoreaccount1;TableEndpoint=http://127.0.0.1:{dead}/devstoreaccount1;");
         yield return ("Patchbay__EncryptionKeys", "k1:" + Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)));
         yield return ("PollingSchedule", "0 0 0 1 1 *");
+        yield return ("PollingQueue", "patchbay-polls");
     }
 
     private static double Median(List<double> values)

@@ -94,6 +94,7 @@ public static class SettingNames
     public const string StorageQueueServiceUri = "AzureWebJobsStorage__queueServiceUri";
     public const string StorageBlobServiceUri = "AzureWebJobsStorage__blobServiceUri";
     public const string PollingSchedule = "PollingSchedule";
+    public const string PollingQueue = "PollingQueue";
     public const string ApiKeys = "Patchbay__ApiKeys";
     public const string EncryptionKeys = "Patchbay__EncryptionKeys";
     public const string AllowPrivateNetworks = "Patchbay__AllowPrivateNetworks";
@@ -134,7 +135,7 @@ public static class SettingNames
     public static IReadOnlyList<string> Azure { get; } =
     [
         StorageCredential, StorageClientId, StorageTableServiceUri, StorageQueueServiceUri, StorageBlobServiceUri,
-        PollingSchedule, EncryptionKeys, PollingConcurrency, MaxRequestBytes, MaxConsecutiveFailures, StorageTimeoutSeconds, OutboundProxy, AppInsightsConnectionString,
+        PollingSchedule, PollingQueue, EncryptionKeys, PollingConcurrency, MaxRequestBytes, MaxConsecutiveFailures, StorageTimeoutSeconds, OutboundProxy, AppInsightsConnectionString,
     ];
 
     /// <summary>Settings only Azure has: the identity-based storage connection and Application Insights (unset locally: no telemetry export).</summary>
@@ -142,4 +143,7 @@ public static class SettingNames
         [StorageCredential, StorageClientId, StorageTableServiceUri, StorageQueueServiceUri, StorageBlobServiceUri, AppInsightsConnectionString];
 
     public const string DefaultPollingSchedule = "0 */1 * * * *";
+
+    /// <summary>The Storage queue the isolated worker's tick writes poll batches to (standalone uses an in-process channel instead).</summary>
+    public const string DefaultPollingQueue = "patchbay-polls";
 }

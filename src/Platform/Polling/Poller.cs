@@ -18,7 +18,7 @@ namespace Patchbay.Platform.Polling;
 /// delivers, and records the outcome. Overlapping ticks, repeated ticks and crashes at any step neither lose nor
 /// skip a record; a crash after a delivery and before its outcome is written re-delivers it with the same event id.
 /// </summary>
-public sealed class Poller
+public sealed partial class Poller
 {
     private readonly SubscriptionStore _store;
     private readonly ConnectorCatalog _catalog;
@@ -44,72 +44,6 @@ public sealed class Poller
         _logger = logger;
         _concurrency = options.Value.PollingConcurrency;
         _maxFailures = options.Value.MaxConsecutiveFailures;
-    }
-
-    /// <summary>
-    /// Runs one tick over every due subscription, <c>Patchbay__PollingConcurrency</c> at a time, as of the clock: for a
-    /// tick whose scheduled time is not known (a manual <c>POST /PollingTick</c>, a timer payload without <c>ScheduleStatus</c>).
-    /// </summary>
-    public Task<PollingTickResult> RunTickAsync(CancellationToken cancellationToken = default) => RunTickCoreAsync(null, cancellationToken);
-
-    /// <summary>
-    /// Runs one tick for the <c>PollingSchedule</c> occurrence <paramref name="scheduledAt"/>, which keeps polls on the
-    /// schedule's grid: the tick takes what is due by <c>max(clock, scheduledAt)</c> (a timer that fires a few
-    /// hundred ms early still finds the subscriptions due at its occurrence), and a poll made by it schedules the next
-    /// one from <paramref name="scheduledAt"/> (so one made a few hundred ms late does not push the next one past its
-    /// tick). A <paramref name="scheduledAt"/> more than <see cref="PollingConstants.ScheduleTolerance"/> away from
-    /// the clock (a past-due timer, a long tick) is ignored for the subscriptions it is that far from: they run as of the clock.
-    /// </summary>
-    /// <param name="scheduledAt">The occurrence this tick runs for: the standalone scheduler's next occurrence, or the
-    /// Functions timer's <c>ScheduleStatus.Next</c> as the invocation receives it.</param>
-    /// <param name="cancellationToken">Stops the tick; subscriptions it held are picked up again after their lease lapses.</param>
-    public Task<PollingTickResult> RunTickAsync(DateTimeOffset scheduledAt, CancellationToken cancellationToken = default) => RunTickCoreAsync(scheduledAt, cancellationToken);
-
-    private async Task<PollingTickResult> RunTickCoreAsync(DateTimeOffset? scheduledAt, CancellationToken cancellationToken)
-    {
-        long started = Stopwatch.GetTimestamp();
-        string owner = "tick_" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(6));
-        DateTimeOffset clock = _time.GetUtcNow();
-        if (scheduledAt is { } scheduled && (scheduled - clock).Duration() > PollingConstants.ScheduleTolerance)
-        {
-            _logger.LogInformation("Polling tick {TickId} runs at {Clock:O}, more than {Tolerance} from its scheduled time {ScheduledAt:O}; it runs as of the clock",
-                owner, clock, PollingConstants.ScheduleTolerance, scheduled);
-            scheduledAt = null;
-        }
-
-        DateTimeOffset asOf = scheduledAt is { } grid && grid > clock ? grid : clock;
-        IReadOnlyList<DueEntry> due = await _store.QueryDueAsync(asOf, PollingConstants.MaxSubscriptionsPerTick, cancellationToken);
-
-        // A crash between writing a subscription's new due-index row and removing its old one leaves two; take it once.
-        (string Id, string[] Keys)[] work = [.. due.GroupBy(d => d.SubscriptionId, StringComparer.Ordinal).Select(g => (g.Key, g.Select(d => d.Key).ToArray()))];
-        var counters = new TickCounters();
-        await Parallel.ForEachAsync(work, new ParallelOptions { MaxDegreeOfParallelism = _concurrency, CancellationToken = cancellationToken }, async (item, token) =>
-        {
-            // Filled in as the run goes, so a run that breaks off still counts what it did (deliveries are not undone).
-            var report = new RunReport();
-            try
-            {
-                RunResult result = await ProcessAsync(item.Id, item.Keys, owner, scheduledAt, pollNow: false, report, token);
-                if (result.Status != RunStatus.Done) Interlocked.Increment(ref counters.Skipped);
-                counters.Add(report);
-            }
-            catch (OperationCanceledException) when (token.IsCancellationRequested)
-            {
-                throw;
-            }
-            catch (Exception ex)
-            {
-                // Like a crash: nothing more is written, the claim lapses after the lease and a later tick starts again from the outbox.
-                Interlocked.Increment(ref counters.Errors);
-                counters.Add(report);
-                _logger.LogError(ex, "Subscription {SubscriptionId} failed in the middle of its tick; its lease lapses and a later tick picks it up", item.Id);
-            }
-        });
-
-        var result = new PollingTickResult(work.Length, counters.Polled, counters.Delivered, counters.FailedDeliveries, counters.Skipped, counters.Paused, counters.Errors,
-            Stopwatch.GetElapsedTime(started));
-        _logger.LogInformation("Polling tick {TickId}: {Summary}", owner, result.Summary);
-        return result;
     }
 
     /// <summary>

@@ -67,6 +67,8 @@ public static class StandaloneHosting
         services.ConfigureHttpJsonOptions(json => json.SerializerOptions.NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.Strict);
         services.AddPatchbayOpenApi();
         services.AddPatchbayMcp();
+        services.AddSingleton<PollChannel>();
+        services.AddHostedService<PollBatchConsumer>();
         services.AddHostedService<PollingScheduler>();
         return builder;
     }

@@ -26,6 +26,9 @@ public sealed class WorkerApp : IAsyncLifetime
     /// <summary>Never due during a test: the tests run ticks with <see cref="FunctionsHostDouble.InvokeTimerAsync"/>.</summary>
     public const string PollingSchedule = "0 0 0 1 1 *";
 
+    /// <summary>The Storage queue the worker's tick writes poll batches to (its PollingBatch function reads it).</summary>
+    public const string PollingQueue = "patchbay-polls";
+
     /// <summary>The bearer token the http connection carries to the upstream.</summary>
     public const string UpstreamToken = "worker-test-token-0123456789";
 
@@ -51,6 +54,7 @@ public sealed class WorkerApp : IAsyncLifetime
         var options = new FunctionsHostDoubleOptions { WorkerDirectory = WorkerOutput.Directory };
         options.AppSettings["AzureWebJobsStorage"] = storage;
         options.AppSettings["PollingSchedule"] = PollingSchedule;
+        options.AppSettings["PollingQueue"] = PollingQueue;
         options.AppSettings["Patchbay__EncryptionKeys"] = "k1:" + Convert.ToBase64String(RandomNumberGenerator.GetBytes(32));
         options.AppSettings["Patchbay__AllowPrivateNetworks"] = "true";
         return options;

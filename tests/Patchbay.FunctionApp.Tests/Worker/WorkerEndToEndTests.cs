@@ -195,14 +195,20 @@ public sealed class WorkerEndToEndTests(WorkerApp app)
         Assert.Equal(2, poll.GetProperty("delivered").GetInt32());
         AssertSignedDeliveries(onDemandHook, onDemandSecret, onDemandId, ["1", "2"]);
 
-        // ... and one left to the PollingTick timer, which the double invokes as the host's scheduler would.
+        // ... and one left to the PollingTick timer, which the double invokes as the host's scheduler would: the tick sends
+        // the due subscriptions to the PollingQueue Storage queue, and the double's queue listener runs PollingBatch on them.
         (string tickHook, string tickUrl) = app.NewHook();
         (string tickId, string tickSecret) = await SubscribeAsync(client, connectionId, entity, app.NewFeed(7, 8, 9), tickUrl);
 
-        FunctionInvocationResult tick = (await app.Host.InvokeTimerAsync("PollingTick")).EnsureSucceeded();
-        // The worker's logs arrive as RpcLog over the same stream; only this test runs a tick in this worker.
-        WorkerLogEntry done = await app.Host.WaitForLogAsync(l => l.Category.EndsWith("PollingFunctions", StringComparison.Ordinal) && l.Message.StartsWith("Polling tick done", StringComparison.Ordinal));
+        (await app.Host.InvokeTimerAsync("PollingTick")).EnsureSucceeded();
+        QueueMessageResult batch = await app.Host.WaitForQueueMessageAsync(m =>
+            m.FunctionName == "PollingBatch" && m.Outcome == QueueMessageOutcome.Deleted && m.Text is { } text && text.Contains(tickId, StringComparison.Ordinal));
+        Assert.True(PollBatch.TryParse(batch.Text, out PollBatch? message, out string? problem), problem);
+        // The worker's logs arrive as RpcLog over the same stream (without invocation ids here); they name the tick and the message.
+        WorkerLogEntry sent = await app.Host.WaitForLogAsync(l => l.Message.StartsWith($"Polling tick {message!.TickId} sent", StringComparison.Ordinal));
+        WorkerLogEntry done = await app.Host.WaitForLogAsync(l => l.Message.StartsWith("Poll message " + batch.MessageId, StringComparison.Ordinal));
 
+        Assert.Contains("to queue " + WorkerApp.PollingQueue, sent.Message, StringComparison.Ordinal);
         AssertSignedDeliveries(tickHook, tickSecret, tickId, ["7", "8", "9"]);
         Assert.Equal(2, app.Deliveries[onDemandHook].Count); // polled already: nothing new, nothing sent again
         JsonElement state = await OkJsonAsync(await client.GetAsync($"api/subscriptions/{tickId}"));
@@ -226,7 +232,7 @@ public sealed class WorkerEndToEndTests(WorkerApp app)
         return (created.GetProperty("id").GetString()!, created.GetProperty("signing_secret").GetString()!);
     }
 
-    // The poll and the tick send their deliveries before they answer, so they are all here now; no waiting on the clock.
+    // The poll and the batch send their deliveries before they answer, so they are all here now; no waiting on the clock.
     private void AssertSignedDeliveries(string hook, string secret, string subscriptionId, string[] recordIds)
     {
         Delivery[] deliveries = [.. app.Deliveries[hook]];

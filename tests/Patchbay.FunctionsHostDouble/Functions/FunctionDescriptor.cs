@@ -37,10 +37,14 @@ public sealed class FunctionDescriptor
     /// <summary>The timer trigger's settings, or null for other triggers.</summary>
     public TimerTriggerDescriptor? Timer { get; internal init; }
 
+    /// <summary>The Storage queue trigger's settings, or null for other triggers.</summary>
+    public QueueTriggerDescriptor? Queue { get; internal init; }
+
     /// <inheritdoc />
     public override string ToString() =>
         Http is not null ? $"{Name} ({string.Join(',', Http.Methods.DefaultIfEmpty("*"))} /{Http.RouteTemplate})"
         : Timer is not null ? $"{Name} (timer '{Timer.Schedule}')"
+        : Queue is not null ? $"{Name} (queue '{Queue.QueueName}')"
         : $"{Name} ({TriggerType})";
 }
 
@@ -59,3 +63,10 @@ public sealed record HttpTriggerDescriptor(string BindingName, string Route, str
 /// <param name="RunOnStartup">The declared <c>runOnStartup</c> (recorded; the double runs no schedule).</param>
 /// <param name="UseMonitor">The declared <c>useMonitor</c> (recorded; the double keeps no schedule status).</param>
 public sealed record TimerTriggerDescriptor(string BindingName, string ScheduleExpression, string Schedule, bool RunOnStartup, bool UseMonitor);
+
+/// <summary>A Storage queue trigger with its queue name resolved from the app settings.</summary>
+/// <param name="BindingName">The trigger parameter's binding name.</param>
+/// <param name="QueueNameExpression">The queue name as declared, e.g. <c>%PollingQueue%</c> or <c>%PollingQueue%-poison</c>.</param>
+/// <param name="QueueName">The queue name after <c>%Setting%</c> resolution, checked as a Storage queue name.</param>
+/// <param name="Connection">The app setting that holds the storage connection string (the binding's <c>connection</c>, default <c>AzureWebJobsStorage</c>).</param>
+public sealed record QueueTriggerDescriptor(string BindingName, string QueueNameExpression, string QueueName, string Connection);

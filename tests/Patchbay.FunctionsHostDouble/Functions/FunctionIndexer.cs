@@ -184,6 +184,7 @@ internal sealed class FunctionIndexer(string routePrefix, AppSettingResolver res
         {
             Http = string.Equals(trigger.Type, "httpTrigger", StringComparison.OrdinalIgnoreCase) ? HttpTrigger(name, trigger) : null,
             Timer = string.Equals(trigger.Type, "timerTrigger", StringComparison.OrdinalIgnoreCase) ? TimerTrigger(name, trigger) : null,
+            Queue = string.Equals(trigger.Type, "queueTrigger", StringComparison.OrdinalIgnoreCase) ? QueueTrigger(name, trigger) : null,
         };
         return new IndexedFunction(descriptor, trigger, bindings, properties.ToDictionary(StringComparer.Ordinal));
     }
@@ -204,5 +205,22 @@ internal sealed class FunctionIndexer(string routePrefix, AppSettingResolver res
         string schedule = resolver.ResolveWholeString(expression, $"the schedule of timer function '{functionName}'");
         TimerSchedule.Validate(schedule, functionName);
         return new TimerTriggerDescriptor(trigger.Name, expression, schedule, trigger.GetBool("runOnStartup", false), trigger.GetBool("useMonitor", true));
+    }
+
+    // The queue extension's indexing: %Setting% resolved in the queue name, the name checked (QueueClient naming rules),
+    // the connection defaulting to AzureWebJobsStorage.
+    private QueueTriggerDescriptor QueueTrigger(string functionName, IndexedBinding trigger)
+    {
+        string expression = trigger.GetString("queueName")
+            ?? throw new InvalidDataException($"Queue function '{functionName}' has no queueName.");
+        string queueName = resolver.ResolveWholeString(expression, $"the queue name of queue function '{functionName}'");
+        if (!Queues.QueueNames.IsValid(queueName))
+        {
+            throw new ArgumentException(
+                $"The queue name '{queueName}' of queue function '{functionName}' is not valid: 3 to 63 lowercase letters, digits and single hyphens, starting and ending with a letter or digit.");
+        }
+
+        string connection = trigger.GetString("connection") is { Length: > 0 } declared ? declared : Queues.QueueNames.DefaultConnection;
+        return new QueueTriggerDescriptor(trigger.Name, expression, queueName, connection);
     }
 }

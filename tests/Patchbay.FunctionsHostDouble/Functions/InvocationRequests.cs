@@ -37,6 +37,66 @@ internal static class InvocationRequests
     }
 
     /// <summary>
+    /// A queue invocation as the Storage Queues extension and the host's WorkerFunctionInvoker make it: the message text
+    /// as the trigger input (bytes when the binding's dataType is binary); the trigger metadata the extension's binding
+    /// data holds (<c>QueueTrigger</c>, <c>DequeueCount</c>, <c>Id</c>, <c>PopReceipt</c>, <c>InsertionTime</c>,
+    /// <c>ExpirationTime</c>, <c>NextVisibleTime</c>, converted as the host's ToRpc does: strings as strings, the rest as
+    /// JSON), plus, when the text is a JSON object, its top-level properties under names not already taken (the host's
+    /// ApplyBindingData).
+    /// </summary>
+    public static InvocationRequest Queue(IndexedFunction function, string invocationId, Azure.Storage.Queues.Models.QueueMessage message, string text)
+    {
+        InvocationRequest request = New(function, invocationId, NewTraceParent());
+        TypedData input = function.Trigger.DataType is BindingInfo.Types.DataType.Binary or BindingInfo.Types.DataType.Stream
+            ? new TypedData { Bytes = Google.Protobuf.ByteString.CopyFromUtf8(text) }
+            : new TypedData { String = text };
+        request.InputData.Add(new ParameterBinding { Name = function.Trigger.Name, Data = input });
+
+        var metadata = new Dictionary<string, TypedData>(StringComparer.OrdinalIgnoreCase)
+        {
+            ["QueueTrigger"] = new TypedData { String = text },
+            ["DequeueCount"] = new TypedData { Json = message.DequeueCount.ToString(CultureInfo.InvariantCulture) },
+            ["Id"] = new TypedData { String = message.MessageId },
+            ["PopReceipt"] = new TypedData { String = message.PopReceipt },
+        };
+        AddTime(metadata, "InsertionTime", message.InsertedOn);
+        AddTime(metadata, "ExpirationTime", message.ExpiresOn);
+        AddTime(metadata, "NextVisibleTime", message.NextVisibleOn);
+        try
+        {
+            using JsonDocument document = JsonDocument.Parse(text);
+            if (document.RootElement.ValueKind == JsonValueKind.Object)
+            {
+                foreach (JsonProperty property in document.RootElement.EnumerateObject())
+                {
+                    metadata.TryAdd(property.Name, property.Value.ValueKind == JsonValueKind.String
+                        ? new TypedData { String = property.Value.GetString() }
+                        : new TypedData { Json = property.Value.GetRawText() });
+                }
+            }
+        }
+        catch (JsonException)
+        {
+            // Not JSON: no properties to add, as for the host.
+        }
+
+        foreach ((string name, TypedData value) in metadata)
+        {
+            request.TriggerMetadata[name] = value;
+        }
+
+        return request;
+
+        static void AddTime(Dictionary<string, TypedData> metadata, string name, DateTimeOffset? value)
+        {
+            if (value is { } time)
+            {
+                metadata[name] = new TypedData { Json = JsonSerializer.Serialize(time) };
+            }
+        }
+    }
+
+    /// <summary>
     /// An HTTP invocation under the ASP.NET Core integration (the worker advertised HttpUri): the request itself goes
     /// to the worker over HTTP, so the RpcHttp input is empty (route values only if the worker asks for them); the
     /// trigger metadata holds the HTTP trigger's binding data: query parameters (but <c>code</c>), route values,

@@ -10,6 +10,7 @@ using Patchbay.Testing.Functions.Diagnostics;
 using Patchbay.Testing.Functions.Functions;
 using Patchbay.Testing.Functions.Hosting;
 using Patchbay.Testing.Functions.Http;
+using Patchbay.Testing.Functions.Queues;
 using Patchbay.Testing.Functions.Rpc;
 using Patchbay.Testing.Functions.Worker;
 
@@ -35,6 +36,8 @@ public sealed class FunctionsHostDouble : IAsyncDisposable
     private readonly CapturedEntries<WorkerOutputLine> _output;
     private readonly CapturedEntries<WorkerLogEntry> _logs;
     private readonly CapturedEntries<FunctionInvocationResult> _invocations;
+    private readonly CapturedEntries<QueueMessageResult> _queueMessages;
+    private readonly List<QueueListener> _queueListeners = [];
     private readonly WorkerChannel _channel;
     private readonly string _workerId = Guid.NewGuid().ToString();
     private readonly TaskCompletionSource<int> _workerExited = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -52,6 +55,7 @@ public sealed class FunctionsHostDouble : IAsyncDisposable
         _output = new CapturedEntries<WorkerOutputLine>(options.MaxCapturedEntries);
         _logs = new CapturedEntries<WorkerLogEntry>(options.MaxCapturedEntries);
         _invocations = new CapturedEntries<FunctionInvocationResult>(options.MaxCapturedEntries);
+        _queueMessages = new CapturedEntries<QueueMessageResult>(options.MaxCapturedEntries);
         _channel = new WorkerChannel(_workerId, log => _logs.Add(ToEntry(log)));
     }
 
@@ -81,6 +85,12 @@ public sealed class FunctionsHostDouble : IAsyncDisposable
 
     /// <summary>How each invocation ended, newest last.</summary>
     public IReadOnlyList<FunctionInvocationResult> Invocations => _invocations.Snapshot();
+
+    /// <summary>What the queue listeners did with each message they received (deleted, retried, moved to the poison queue), newest last.</summary>
+    public IReadOnlyList<QueueMessageResult> QueueMessages => _queueMessages.Snapshot();
+
+    /// <summary>The host.json queue settings the queue listeners apply (<c>extensions.queues</c> with the extension's defaults).</summary>
+    public QueuesOptions? Queues { get; private set; }
 
     /// <summary>
     /// Starts the worker and waits until every function is loaded and the front end listens. Fails within
@@ -162,6 +172,20 @@ public sealed class FunctionsHostDouble : IAsyncDisposable
     }
 
     /// <summary>
+    /// Waits for a queue message result that matches (already recorded or still to come), at most
+    /// <see cref="FunctionsHostDoubleOptions.InvocationTimeout"/>: the queue listeners poll the queues on their own, as the host does.
+    /// </summary>
+    /// <param name="match">What to wait for.</param>
+    /// <param name="cancellationToken">Cancels the wait.</param>
+    /// <returns>The first matching result.</returns>
+    /// <exception cref="TimeoutException">Nothing matched in time.</exception>
+    public Task<QueueMessageResult> WaitForQueueMessageAsync(Func<QueueMessageResult, bool> match, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(match);
+        return _queueMessages.WaitForAsync(match, _options.InvocationTimeout, "queue message result", cancellationToken);
+    }
+
+    /// <summary>
     /// A short account of the worker's recent activity for a failing assertion's message: whether it runs, its last
     /// invocations with their errors, its last warning-or-worse logs and its last output lines (10 of each).
     /// </summary>
@@ -175,6 +199,12 @@ public sealed class FunctionsHostDouble : IAsyncDisposable
         foreach (FunctionInvocationResult invocation in _invocations.Snapshot().TakeLast(Last))
         {
             text.AppendLine(CultureInfo.InvariantCulture, $"  {invocation.FunctionName} {invocation.InvocationId} {invocation.Status} {invocation.Error}");
+        }
+
+        text.AppendLine("Last queue messages:");
+        foreach (QueueMessageResult message in _queueMessages.Snapshot().TakeLast(Last))
+        {
+            text.AppendLine(CultureInfo.InvariantCulture, $"  {message}");
         }
 
         text.AppendLine("Last warning-or-worse logs:");
@@ -206,6 +236,11 @@ public sealed class FunctionsHostDouble : IAsyncDisposable
 
         TimeSpan grace = _options.ShutdownTimeout;
         _workerGone ??= "The double is being disposed.";
+        foreach (QueueListener listener in _queueListeners)
+        {
+            await listener.DisposeAsync().ConfigureAwait(false);
+        }
+
         if (_frontEnd is not null)
         {
             using var stopFrontEnd = new CancellationTokenSource(grace);
@@ -346,6 +381,7 @@ public sealed class FunctionsHostDouble : IAsyncDisposable
         }
 
         _invoker = new Invoker(_channel, _options.InvocationTimeout, _invocations);
+        StartQueueListeners(functions, appDirectory);
         if (functions.Any(f => f.Descriptor.Http is not null))
         {
             if (!WorkerCapabilities.TryGetValue(HttpUriCapability, out string? httpUri) || !Uri.TryCreate(httpUri, UriKind.Absolute, out Uri? workerHttpUri))
@@ -361,6 +397,40 @@ public sealed class FunctionsHostDouble : IAsyncDisposable
                 "start the HTTP front end",
                 budget.Token,
                 cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    // One listener per queue-triggered function, on the storage its connection setting names (a connection string).
+    private void StartQueueListeners(IReadOnlyList<IndexedFunction> functions, string appDirectory)
+    {
+        IndexedFunction[] queued = [.. functions.Where(f => f.Descriptor.Queue is not null)];
+        if (queued.Length == 0)
+        {
+            return;
+        }
+
+        Queues = HostJson.ReadQueues(appDirectory);
+        var services = new Dictionary<string, Azure.Storage.Queues.QueueServiceClient>(StringComparer.OrdinalIgnoreCase);
+        foreach (IndexedFunction function in queued)
+        {
+            string connection = function.Descriptor.Queue!.Connection;
+            if (!services.TryGetValue(connection, out Azure.Storage.Queues.QueueServiceClient? service))
+            {
+                string? value = _options.AppSettings.TryGetValue(connection, out string? setting) ? setting : Environment.GetEnvironmentVariable(connection);
+                if (string.IsNullOrWhiteSpace(value))
+                {
+                    throw new InvalidOperationException(
+                        $"Queue function '{function.Descriptor.Name}' uses the connection '{connection}', which is not an app setting. Add \"{connection}\" (a storage connection string, " +
+                        "e.g. Azurite's) to FunctionsHostDoubleOptions.AppSettings; identity-based connections are not covered by the double.");
+                }
+
+                service = new Azure.Storage.Queues.QueueServiceClient(value, new Azure.Storage.Queues.QueueClientOptions { MessageEncoding = Azure.Storage.Queues.QueueMessageEncoding.None });
+                services[connection] = service;
+            }
+
+            var listener = new QueueListener(function, service, Queues, _options.MaxQueuePollingInterval, _invoker!, _queueMessages, () => _workerGone);
+            _queueListeners.Add(listener);
+            listener.Start();
         }
     }
 

@@ -52,7 +52,14 @@ public sealed class FunctionsHostDoubleOptions
     public int MaxMessageLength { get; set; } = 64 * 1024 * 1024;
 
     /// <summary>
-    /// How many entries each capture keeps (worker output lines, RpcLog entries, invocation results); the oldest are
+    /// The longest wait between two polls of an empty queue for a queue trigger: host.json's
+    /// <c>extensions.queues.maxPollingInterval</c> when that is shorter. Default 1 s (the host's default is 1 min; tests
+    /// should not wait that long for a message). Bounds: 100 ms to 1 min.
+    /// </summary>
+    public TimeSpan MaxQueuePollingInterval { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>
+    /// How many entries each capture keeps (worker output lines, RpcLog entries, invocation results, queue messages); the oldest are
     /// dropped first. Default 10,000. Bounds: 100 to 1,000,000.
     /// </summary>
     public int MaxCapturedEntries { get; set; } = 10_000;
@@ -69,6 +76,7 @@ public sealed class FunctionsHostDoubleOptions
         CheckRange(StartTimeout, TimeSpan.FromSeconds(1), TimeSpan.FromMinutes(10), nameof(StartTimeout));
         CheckRange(InvocationTimeout, TimeSpan.FromSeconds(1), TimeSpan.FromMinutes(10), nameof(InvocationTimeout));
         CheckRange(ShutdownTimeout, TimeSpan.FromSeconds(1), TimeSpan.FromMinutes(2), nameof(ShutdownTimeout));
+        CheckRange(MaxQueuePollingInterval, TimeSpan.FromMilliseconds(100), TimeSpan.FromMinutes(1), nameof(MaxQueuePollingInterval));
         if (MaxMessageLength < 1024 * 1024)
         {
             throw new ArgumentOutOfRangeException(nameof(MaxMessageLength), MaxMessageLength, "MaxMessageLength must be at least 1 MiB.");

@@ -1,0 +1,183 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+using Azure.Data.Tables;
+using Azure.Storage.Queues;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Patchbay.Platform.Hosting;
+using Patchbay.Platform.Polling;
+using Patchbay.Platform.Storage;
+using Patchbay.Platform.Subscriptions;
+
+namespace Patchbay.Benchmarks.Polling;
+
+/// <summary>
+/// <c>dotnet run -c Release --project bench/Patchbay.Benchmarks -- poll-dispatch [subscriptions] [rounds]</c>: the tick's
+/// dispatch step (what the PollingTick timer does under the Functions host) over N due subscriptions against a real
+/// Azurite: the due-index query and one PollingQueue message per 32, through <see cref="Poller.DispatchTickAsync"/> and
+/// <see cref="PollQueueSender"/>; and, as the reference in the same run, Azurite alone doing the same requests with the
+/// Azure SDK directly (the same query, the same number of messages of the same size).
+/// </summary>
+internal static class PollDispatchBench
+{
+    private const string Key = "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==";
+
+    public static async Task<int> RunAsync(string[] args)
+    {
+        int count = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 10_000;
+        int rounds = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 3;
+        (Process azurite, string connection) = await StartAzuriteAsync();
+        try
+        {
+            return await RunAsync(connection, count, rounds);
+        }
+        finally
+        {
+            azurite.Kill(entireProcessTree: true);
+            await azurite.WaitForExitAsync();
+        }
+    }
+
+    private static async Task<int> RunAsync(string connection, int count, int rounds)
+    {
+        IConfiguration configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["AzureWebJobsStorage"] = connection,
+            ["PollingQueue"] = SettingNames.DefaultPollingQueue,
+            ["Patchbay:EncryptionKeys"] = "bench:" + Convert.ToBase64String(new byte[32]),
+        }).Build();
+        // The platform as the worker registers it (the dispatch step needs only its storage and the due index).
+        await using ServiceProvider services = new ServiceCollection()
+            .AddLogging()
+            .AddSingleton(configuration)
+            .AddPatchbayPlatform(configuration)
+            .AddSingleton<PollQueueSender>()
+            .BuildServiceProvider();
+        StorageClients storage = services.GetRequiredService<StorageClients>();
+        Poller poller = services.GetRequiredService<Poller>();
+        PollQueueSender sender = services.GetRequiredService<PollQueueSender>();
+
+        // N due-index rows, due a minute ago, written 100 to a transaction (the dispatch step reads nothing else).
+        TableClient due = storage.Tables.GetTableClient(SubscriptionStore.DueTableName);
+        await due.CreateIfNotExistsAsync();
+        string at = DateTimeOffset.UtcNow.AddMinutes(-1).UtcDateTime.ToString("yyyyMMddHHmmssfff", CultureInfo.InvariantCulture);
+        string[] ids = [.. Enumerable.Range(0, count).Select(_ => "sub_" + Guid.NewGuid().ToString("N"))];
+        foreach (string[] chunk in ids.Chunk(100))
+        {
+            await due.SubmitTransactionAsync(chunk.Select(id => new TableTransactionAction(TableTransactionActionType.UpsertReplace, new TableEntity("due", $"{at}_{id}") { ["SubscriptionId"] = id })));
+        }
+
+        QueueClient queue = storage.Queues.GetQueueClient(SettingNames.DefaultPollingQueue);
+        await queue.CreateIfNotExistsAsync();
+        QueueClient reference = storage.Queues.GetQueueClient("bench-reference");
+        await reference.CreateIfNotExistsAsync();
+        Console.WriteLine($"poll dispatch: {count} due subscriptions, {(count + PollBatch.MaxEntries - 1) / PollBatch.MaxEntries} messages of at most {PollBatch.MaxEntries}, Azurite (in memory)");
+        Console.WriteLine();
+        Console.WriteLine("| round | Patchbay dispatch step | Azurite alone, same requests | ratio |");
+        Console.WriteLine("| --- | ---: | ---: | ---: |");
+        var ratios = new List<double>();
+        // Round 0 warms both up (JIT, connections, the sender's queue check) and is not reported.
+        for (int round = 0; round <= rounds; round++)
+        {
+            await queue.ClearMessagesAsync();
+            await reference.ClearMessagesAsync();
+            var patchbay = Stopwatch.StartNew();
+            PollDispatchResult result = await poller.DispatchTickAsync(null, sender, CancellationToken.None);
+            patchbay.Stop();
+            if (result.Due != count) throw new InvalidOperationException($"The dispatch step found {result.Due} due subscriptions, not {count}.");
+
+            var alone = Stopwatch.StartNew();
+            await SameRequestsAsync(due, reference, at);
+            alone.Stop();
+            double ratio = patchbay.Elapsed.TotalMilliseconds / alone.Elapsed.TotalMilliseconds;
+            if (round == 0) continue;
+            ratios.Add(ratio);
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"| {round} | {patchbay.Elapsed.TotalMilliseconds:0} ms | {alone.Elapsed.TotalMilliseconds:0} ms | {ratio:0.00} |"));
+        }
+
+        Console.WriteLine();
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"median ratio (Patchbay / Azurite alone): {ratios.Order().ElementAt(ratios.Count / 2):0.00}"));
+        return 0;
+    }
+
+    // The dispatch step's requests without Patchbay: the due-index query in pages of 1,000 (RowKey and SubscriptionId),
+    // then one message per 32 rows with the same JSON shape, base64-encoded, sent one after the other.
+    private static async Task SameRequestsAsync(TableClient due, QueueClient queue, string at)
+    {
+        string filter = TableClient.CreateQueryFilter($"PartitionKey eq {"due"} and RowKey le {at + "_~"}");
+        var rows = new List<(string Key, string Id)>();
+        await foreach (TableEntity row in due.QueryAsync<TableEntity>(filter, maxPerPage: 1000, select: ["RowKey", "SubscriptionId"]))
+        {
+            rows.Add((row.RowKey, row.GetString("SubscriptionId")));
+        }
+
+        string dispatched = DateTimeOffset.UtcNow.ToString("O", CultureInfo.InvariantCulture);
+        foreach ((string Key, string Id)[] chunk in rows.Chunk(PollBatch.MaxEntries))
+        {
+            var text = new StringBuilder("{\"v\":1,\"tick\":\"tick_000000000000\",\"scheduled_at\":null,\"dispatched_at\":\"").Append(dispatched).Append("\",\"due\":[");
+            text.AppendJoin(',', chunk.Select(r => $"{{\"id\":\"{r.Id}\",\"key\":\"{r.Key}\"}}")).Append("]}");
+            await queue.SendMessageAsync(Convert.ToBase64String(Encoding.UTF8.GetBytes(text.ToString())));
+        }
+    }
+
+    private static async Task<(Process Process, string ConnectionString)> StartAzuriteAsync()
+    {
+        string root = AppContext.BaseDirectory;
+        while (!File.Exists(Path.Combine(root, "Patchbay.slnx"))) root = Path.GetDirectoryName(root.TrimEnd('/')) ?? throw new InvalidOperationException("Run from inside the repository.");
+        string azurite = Path.Combine(root, "node_modules", ".bin", "azurite");
+        if (!File.Exists(azurite)) throw new InvalidOperationException($"Azurite is not installed at {azurite}; run `npm ci` in the repository root.");
+        int blob = FreePort(), queue = FreePort(), table = FreePort();
+        var start = new ProcessStartInfo(azurite) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (string arg in new[] { "--inMemoryPersistence", "--skipApiVersionCheck", "--disableProductStyleUrl", "--silent", "--disableTelemetry",
+            "--blobHost", "127.0.0.1", "--blobPort", blob.ToString(CultureInfo.InvariantCulture),
+            "--queueHost", "127.0.0.1", "--queuePort", queue.ToString(CultureInfo.InvariantCulture),
+            "--tableHost", "127.0.0.1", "--tablePort", table.ToString(CultureInfo.InvariantCulture) })
+        {
+            start.ArgumentList.Add(arg);
+        }
+
+        Process process = Process.Start(start) ?? throw new InvalidOperationException("Azurite did not start.");
+        process.OutputDataReceived += (_, _) => { };
+        process.ErrorDataReceived += (_, _) => { };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        string connection = $"DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey={Key};" +
+            $"BlobEndpoint=http://127.0.0.1:{blob}/devstoreaccount1;QueueEndpoint=http://127.0.0.1:{queue}/devstoreaccount1;TableEndpoint=http://127.0.0.1:{table}/devstoreaccount1;";
+        DateTime deadline = DateTime.UtcNow.AddSeconds(30);
+        foreach (int port in new[] { blob, queue, table })
+        {
+            while (!await IsListeningAsync(port))
+            {
+                if (DateTime.UtcNow > deadline) throw new TimeoutException("Azurite did not start within 30 s.");
+                await Task.Delay(100);
+            }
+        }
+
+        return (process, connection);
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    private static async Task<bool> IsListeningAsync(int port)
+    {
+        try
+        {
+            using var client = new TcpClient();
+            await client.ConnectAsync(IPAddress.Loopback, port);
+            return true;
+        }
+        catch (SocketException)
+        {
+            return false;
+        }
+    }
+}
