@@ -18,7 +18,9 @@ namespace Patchbay.Benchmarks.Startup;
 /// </list>
 /// Each of the four as built (<c>dotnet build</c>, what ran before) and as published for this machine's runtime with
 /// ReadyToRun (what ./run.sh, publish.sh and Azure run), the eight alternating start by start, N times each after one
-/// unmeasured start. Storage points at a closed loopback port: <c>/api/health</c> needs none.
+/// unmeasured start. Storage points at a closed loopback port: <c>/api/health</c> needs none. With
+/// <c>PATCHBAY_STARTUP_BASELINE=&lt;another checkout, built with -c Release&gt;</c>, that checkout's two hosts as built run
+/// in the same alternation (before/after in one run).
 /// <c>dotnet run -c Release --project bench/Patchbay.Benchmarks -- startup [runs] [build|publish|both]</c>.
 /// </summary>
 internal static class StartupBench
@@ -42,6 +44,8 @@ internal static class StartupBench
 
     private sealed record Host(string Name, Kind Kind, string Project, string BuildOutput, string? Reference)
     {
+        public bool IsBaseline => Name.Contains("baseline", StringComparison.Ordinal);
+
         public string Directory(bool published, string root) => published ? Path.Combine(root, "artifacts", "startup", Path.GetFileNameWithoutExtension(Project)) : BuildOutput;
     }
 
@@ -70,9 +74,24 @@ internal static class StartupBench
                 FunctionsWorkerOutput.Find(self, "Patchbay.FunctionApp"), "sample worker via host double (reference)"),
         ];
 
+        // A before/after comparison in one run: another checkout's build outputs as two more series, each against the
+        // same reference (the build outputs of the references here).
+        if (Environment.GetEnvironmentVariable("PATCHBAY_STARTUP_BASELINE") is { Length: > 0 } baseline)
+        {
+            string baselineRoot = Path.GetFullPath(baseline);
+            hosts =
+            [
+                .. hosts,
+                new("standalone, baseline checkout as built", Kind.Web, "src/Server/Patchbay.Server.csproj",
+                    Path.Combine(baselineRoot, "src/Server/bin/Release/net10.0"), "minimal ASP.NET Core app (reference)"),
+                new("isolated worker, baseline checkout as built", Kind.Worker, "src/FunctionApp/Patchbay.FunctionApp.csproj",
+                    Path.Combine(baselineRoot, "src/FunctionApp/bin/Release/net10.0"), "sample worker via host double (reference)"),
+            ];
+        }
+
         if (published.Contains(true))
         {
-            foreach (Host host in hosts)
+            foreach (Host host in hosts.Where(h => !h.IsBaseline))
             {
                 await PublishAsync(root, host);
             }
@@ -82,7 +101,7 @@ internal static class StartupBench
         var series = new List<(Host Host, bool Published)>();
         foreach (bool flavour in published)
         {
-            series.AddRange(hosts.Select(host => (host, flavour)));
+            series.AddRange(hosts.Where(host => !(flavour && host.IsBaseline)).Select(host => (host, flavour)));
         }
 
         // One start of each first, unmeasured (disk cache), then the series alternate start by start.
@@ -110,7 +129,7 @@ internal static class StartupBench
                 : "as built (dotnet build -c Release output):");
             Console.WriteLine($"| host | median | min | max | median / its reference's |");
             Console.WriteLine($"| --- | ---: | ---: | ---: | ---: |");
-            foreach (Host host in hosts)
+            foreach (Host host in hosts.Where(host => times.ContainsKey((host, flavour))))
             {
                 List<double> mine = times[(host, flavour)];
                 string ratio = host.Reference is { } reference
