@@ -44,8 +44,8 @@ if [ ! -x node_modules/.bin/azurite ]; then
   npm ci --no-audit --no-fund --loglevel=error
 fi
 
-# Published, not only built: ReadyToRun (precompiled code) applies to a publish for a runtime and roughly halves the time
-# to the first answer. The first publish takes a few minutes; later ones redo only what changed.
+# Published, not only built: ReadyToRun (precompiled code) applies to a publish for a runtime and takes about a quarter
+# off the time to the first answer (bench/RESULTS.md). The first publish takes a few minutes; later ones redo only what changed.
 echo "Publishing Patchbay to artifacts/server (the first publish takes a few minutes)..."
 dotnet publish src/Server/Patchbay.Server.csproj -c Release --use-current-runtime --self-contained false -o artifacts/server -nologo
 
