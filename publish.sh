@@ -2,7 +2,8 @@
 # Builds what a Linux Function App (Flex Consumption, .NET 10 isolated worker) runs, and a zip of it for deployment:
 #   artifacts/publish/app/   host.json, functions.metadata, worker.config.json, extensions.json (and .azurefunctions/),
 #                            the worker Patchbay.FunctionApp.dll with its dependencies and connectors
-#                            (framework-dependent: the plan provides .NET 10)
+#                            (framework-dependent: the plan provides .NET 10; precompiled with ReadyToRun, which
+#                            src/FunctionApp's PublishReadyToRun turns on for this publish for linux-x64: faster start)
 #   artifacts/publish/patchbay.zip   the same, for `az functionapp deployment source config-zip`
 # To run the published folder with Core Tools: cd artifacts/publish/app, copy src/FunctionApp/local.settings.sample.json
 # there as local.settings.json, and `func start` (README "Run under the Functions host").

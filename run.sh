@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Runs Patchbay locally on http://localhost:7071 with its state in Azurite.
-# Builds first (with progress), starts Azurite (pinned in package.json, data in .azurite/) unless something already
+# Publishes first (with progress; for this machine's runtime, precompiled with ReadyToRun so the app starts faster, see
+# bench/RESULTS.md), starts Azurite (pinned in package.json, data in .azurite/) unless something already
 # listens on its ports, starts the app, and prints the URL once /api/health answers. Ctrl+C stops the app and the
 # Azurite this script started, and waits for both. Settings can be overridden with environment variables
 # (see README "Settings"); by default the API key is "dev-key". Extra arguments go to the app (e.g. --urls).
@@ -43,8 +44,10 @@ if [ ! -x node_modules/.bin/azurite ]; then
   npm ci --no-audit --no-fund --loglevel=error
 fi
 
-echo "Building Patchbay (the first build takes a minute or two)..."
-dotnet build src/Server/Patchbay.Server.csproj -c Release -nologo
+# Published, not only built: ReadyToRun (precompiled code) applies to a publish for a runtime and takes about a quarter
+# off the time to the first answer (bench/RESULTS.md). The first publish takes a few minutes; later ones redo only what changed.
+echo "Publishing Patchbay to artifacts/server (the first publish takes a few minutes)..."
+dotnet publish src/Server/Patchbay.Server.csproj -c Release --use-current-runtime --self-contained false -o artifacts/server -nologo
 
 mkdir -p .azurite
 if listening 10002; then
@@ -84,8 +87,8 @@ base_url="${base_url%/}"
 base_url="$(printf '%s' "$base_url" | sed -E 's#://(\*|\+|0\.0\.0\.0|\[::\])(:|$)#://localhost\2#')"
 key="${Patchbay__ApiKeys%%,*}"
 
-# The built app itself (not `dotnet run`), so SIGTERM reaches it; its content root is the project folder.
-(cd src/Server && exec dotnet bin/Release/net10.0/Patchbay.Server.dll "$@") &
+# The published app itself (not `dotnet run`), so SIGTERM reaches it; its content root is the project folder.
+(cd src/Server && exec dotnet ../../artifacts/server/Patchbay.Server.dll "$@") &
 app_pid=$!
 
 deadline=$((SECONDS + start_timeout))

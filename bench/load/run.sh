@@ -2,8 +2,8 @@
 # The action path under load (issue 15, target 1), in one command, and the standalone host's start-up time (target 2).
 #   bench/load/run.sh            load: nginx upstream (2 KB of JSON), the bare proxy (bench/BareProxy) and Patchbay
 #                                standalone (src/Server, Azurite in memory), wrk against both; prints req/s, p99, ratio
-#   bench/load/run.sh startup    start-up: median of PATCHBAY_STARTS (10) starts of the standalone host to the first
-#                                /api/health 200 (Azurite already up, the build done before the first start)
+#   bench/load/run.sh startup    start-up: runs the start-up bench (both hosts against their references, as built and
+#                                published): dotnet run -c Release --project bench/Patchbay.Benchmarks -- startup
 # Needs nginx and wrk (apt-get install -y nginx wrk) and node_modules (npm ci). Not part of CI.
 # Settings (environment):
 #   LOAD_DURATION   measured seconds per target (default 15)     LOAD_WARMUP       warm-up seconds per target (default 5)
@@ -22,6 +22,9 @@ connections="${LOAD_CONNECTIONS:-16}"
 threads="${LOAD_THREADS:-2}"
 rounds="${LOAD_ROUNDS:-1}"
 starts="${PATCHBAY_STARTS:-10}"
+if [ "$mode" = "startup" ]; then
+  exec dotnet run -c Release --project bench/Patchbay.Benchmarks -- startup "$starts"
+fi
 work="$(mktemp -d /tmp/patchbay-load.XXXXXX)"
 chmod 755 "$work"  # nginx workers (www-data) read the upstream file from it
 pids=()
@@ -67,29 +70,6 @@ start_patchbay() { # $1: log file; the built app itself, content root the projec
   (cd src/Server && exec dotnet bin/Release/net10.0/Patchbay.Server.dll --urls http://127.0.0.1:18082) >"$1" 2>&1 &
   patchbay_pid=$!
 }
-
-if [ "$mode" = "startup" ]; then
-  # One start not measured (disk cache, Azurite's tables created), then $starts measured ones.
-  times=()
-  for i in $(seq 0 "$starts"); do
-    t0=$(date +%s%N)
-    start_patchbay "$work/patchbay-start-$i.log"
-    until curl -fsS -o /dev/null --max-time 1 http://127.0.0.1:18082/api/health 2>/dev/null; do
-      kill -0 "$patchbay_pid" 2>/dev/null || { cat "$work/patchbay-start-$i.log"; exit 1; }
-      sleep 0.005
-    done
-    t1=$(date +%s%N)
-    kill -TERM "$patchbay_pid"; wait "$patchbay_pid" 2>/dev/null || true
-    [ "$i" -gt 0 ] && times+=($(( (t1 - t0) / 1000000 )))
-  done
-  sorted=($(printf '%s\n' "${times[@]}" | sort -n))
-  n=${#sorted[@]}
-  median=$(( n % 2 ? sorted[n/2] : (sorted[n/2-1] + sorted[n/2]) / 2 ))
-  echo "load average: $(cut -d' ' -f1-3 /proc/loadavg)"
-  echo "standalone start-up to the first /api/health 200, ms: ${sorted[*]}"
-  echo "median of $n: $median ms"
-  exit 0
-fi
 
 # The upstream: nginx serving 2 KB of JSON.
 mkdir -p "$work/www"

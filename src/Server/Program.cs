@@ -9,7 +9,11 @@ using Patchbay.Platform.Subscriptions;
 using Patchbay.Server.Hosting;
 using Scalar.AspNetCore;
 
-WebApplicationBuilder builder = WebApplication.CreateBuilder(args);
+// The slim builder: the default builder less what this host never uses and pays for at start-up (HTTP/3 and its QUIC
+// probe, IIS integration, hosting-startup assemblies); HTTPS endpoints (--urls https://..., Kestrel's certificate
+// settings) stay supported. bench/RESULTS.md, start-up.
+WebApplicationBuilder builder = WebApplication.CreateSlimBuilder(args);
+builder.WebHost.UseKestrelHttpsConfiguration();
 builder.AddPatchbayServer();
 
 WebApplication app = builder.Build();

@@ -1,3 +1,6 @@
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.DependencyInjection;
 using Patchbay.Platform.Catalog;
 using Patchbay.Sdk;
 using Patchbay.Testing;
@@ -31,5 +34,66 @@ public class ConnectorCatalogTests
         ConfigurationError error = Assert.Throws<ConfigurationError>(() => new ConnectorCatalog([first, second]));
 
         Assert.Contains("connector id 'upstream-test' is already used", error.Message, StringComparison.Ordinal);
+    }
+}
+
+public class ConnectorDiscoveryTests
+{
+    [Fact]
+    public void LoadedOnThePool_GivesTheSameConnectorsAsDiscover()
+    {
+        ConnectorDiscovery discovery = ConnectorDiscovery.Start(AppContext.BaseDirectory);
+
+        string[] expected = [.. ConnectorCatalog.Discover(AppContext.BaseDirectory).Select(c => c.Id)];
+        Assert.NotEmpty(expected);
+        Assert.Equal(expected, discovery.Connectors.Select(c => c.Id));
+    }
+
+    [Fact]
+    public void UnloadableConnectorFile_IsAConfigurationErrorNamingIt()
+    {
+        string directory = Directory.CreateTempSubdirectory("patchbay-connectors-").FullName;
+        try
+        {
+            File.WriteAllText(Path.Combine(directory, "Patchbay.Connectors.Broken.dll"), "not an assembly");
+            ConnectorDiscovery discovery = ConnectorDiscovery.Start(directory);
+
+            ConfigurationError error = Assert.Throws<ConfigurationError>(() => discovery.Connectors);
+
+            Assert.Equal("Patchbay.Connectors.Broken.dll", error.File);
+            Assert.Contains("cannot be loaded", error.Message, StringComparison.Ordinal);
+            Assert.IsType<BadImageFormatException>(error.InnerException);
+        }
+        finally
+        {
+            Directory.Delete(directory, recursive: true);
+        }
+    }
+
+    [Fact]
+    public void BrokenConnector_LoadedInTheBackground_StillStopsStartUp()
+    {
+        // The standalone host, as tests host it, with its connectors discovered in a folder holding a broken one: start-up
+        // (ValidatePatchbayPlatform, before Kestrel listens) must fail with the connector's error, not the first request.
+        string directory = Directory.CreateTempSubdirectory("patchbay-connectors-").FullName;
+        try
+        {
+            File.WriteAllText(Path.Combine(directory, "Patchbay.Connectors.Broken.dll"), "not an assembly");
+            using WebApplicationFactory<Program> factory = new WebApplicationFactory<Program>().WithWebHostBuilder(builder =>
+            {
+                builder.UseSetting("AzureWebJobsStorage", "UseDevelopmentStorage=true");
+                builder.UseSetting("Patchbay:EncryptionKeys", "k1:" + Convert.ToBase64String(new byte[32]));
+                builder.UseSetting("PollingSchedule", "0 0 0 1 1 *");
+                builder.ConfigureServices(services => services.AddSingleton(ConnectorDiscovery.Start(directory)));
+            });
+
+            ConfigurationError error = Assert.Throws<ConfigurationError>(() => factory.Server);
+
+            Assert.Equal("Patchbay.Connectors.Broken.dll", error.File);
+        }
+        finally
+        {
+            Directory.Delete(directory, recursive: true);
+        }
     }
 }

@@ -9,11 +9,19 @@ using Patchbay.Testing.Functions;
 namespace Patchbay.Benchmarks.Startup;
 
 /// <summary>
-/// Start-up to first answer for both hosts: the standalone host (the built Patchbay.Server.dll run with dotnet) and
-/// the isolated worker (src/FunctionApp) started by the test-only Functions host double, N times each (default 10),
-/// timing process start to the first <c>GET /api/health</c> 200. Storage points at a closed loopback port:
-/// <c>/api/health</c> needs none, and neither host touches storage before it answers.
-/// <c>dotnet run -c Release --project bench/Patchbay.Benchmarks -- startup [runs]</c>.
+/// Start-up to the first answer (issue 15, target 2), each host against its reference in the same run: process start to
+/// the first <c>GET /api/health</c> 200 of
+/// <list type="bullet">
+/// <item>the standalone host (src/Server) against bench/MinimalHost, an empty minimal API with that one route;</item>
+/// <item>the isolated worker (src/FunctionApp) under the test Functions host double against the double's sample worker
+/// (tests/Patchbay.FunctionsHostDouble.SampleWorker: the same worker SDK and ASP.NET Core integration, no Patchbay).</item>
+/// </list>
+/// Each of the four as built (<c>dotnet build</c>, what ran before) and as published for this machine's runtime with
+/// ReadyToRun (what ./run.sh, publish.sh and Azure run), the eight alternating start by start, N times each after one
+/// unmeasured start. Storage points at a closed loopback port: <c>/api/health</c> needs none. With
+/// <c>PATCHBAY_STARTUP_BASELINE=&lt;another checkout, built with -c Release&gt;</c>, that checkout's two hosts as built run
+/// in the same alternation (before/after in one run).
+/// <c>dotnet run -c Release --project bench/Patchbay.Benchmarks -- startup [runs] [build|publish|both]</c>.
 /// </summary>
 internal static class StartupBench
 {
@@ -22,47 +30,155 @@ internal static class StartupBench
     /// <summary>How long one start may take before the run fails.</summary>
     private static readonly TimeSpan StartBound = TimeSpan.FromSeconds(120);
 
+    /// <summary>How long one publish may take.</summary>
+    private static readonly TimeSpan PublishBound = TimeSpan.FromMinutes(20);
+
     /// <summary>Between health probes while a host starts (a connection refused answers at once).</summary>
-    private static readonly TimeSpan ProbeInterval = TimeSpan.FromMilliseconds(10);
+    private static readonly TimeSpan ProbeInterval = TimeSpan.FromMilliseconds(5);
+
+    private enum Kind
+    {
+        Web,
+        Worker,
+    }
+
+    private sealed record Host(string Name, Kind Kind, string Project, string BuildOutput, string? Reference)
+    {
+        public bool IsBaseline => Name.Contains("baseline", StringComparison.Ordinal);
+
+        public string Directory(bool published, string root) => published ? Path.Combine(root, "artifacts", "startup", Path.GetFileNameWithoutExtension(Project)) : BuildOutput;
+    }
 
     public static async Task<int> RunAsync(string[] args)
     {
         int runs = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 10;
         if (runs is < 1 or > MaxRuns) throw new ArgumentOutOfRangeException(nameof(args), runs, $"runs must be 1 to {MaxRuns}.");
-
-        string server = Metadata("StandaloneServer");
-        string worker = FunctionsWorkerOutput.Find(typeof(StartupBench).Assembly, "Patchbay.FunctionApp");
-        Console.WriteLine($"startup: {runs} starts of each host, process start to the first GET /api/health 200; {Environment.ProcessorCount} cores, load average {LoadAverage()}");
-
-        // One start of each first, unmeasured, so neither host pays for a cold disk cache the other warmed.
-        await StandaloneAsync(server);
-        await WorkerAsync(worker);
-        var standalone = new List<double>();
-        var isolated = new List<double>();
-        for (int run = 0; run < runs; run++)
+        string flavours = args.Length > 1 ? args[1] : "both";
+        bool[] published = flavours switch
         {
-            standalone.Add(await StandaloneAsync(server));
-            isolated.Add(await WorkerAsync(worker));
-            Console.WriteLine($"  run {run + 1}: standalone {standalone[^1]:F0} ms, worker via host double {isolated[^1]:F0} ms");
+            "build" => [false],
+            "publish" => [true],
+            "both" => [false, true],
+            _ => throw new ArgumentException($"'{flavours}': give build, publish or both.", nameof(args)),
+        };
+
+        string root = RepositoryRoot();
+        Assembly self = typeof(StartupBench).Assembly;
+        Host[] hosts =
+        [
+            new("minimal ASP.NET Core app (reference)", Kind.Web, "bench/MinimalHost/MinimalHost.csproj", Path.GetDirectoryName(Metadata("StartupHost:MinimalHost"))!, null),
+            new("standalone (Patchbay.Server)", Kind.Web, "src/Server/Patchbay.Server.csproj", Path.GetDirectoryName(Metadata("StartupHost:Patchbay.Server"))!, "minimal ASP.NET Core app (reference)"),
+            new("sample worker via host double (reference)", Kind.Worker, "tests/Patchbay.FunctionsHostDouble.SampleWorker/Patchbay.FunctionsHostDouble.SampleWorker.csproj",
+                FunctionsWorkerOutput.Find(self, "Patchbay.FunctionsHostDouble.SampleWorker"), null),
+            new("isolated worker via host double (Patchbay.FunctionApp)", Kind.Worker, "src/FunctionApp/Patchbay.FunctionApp.csproj",
+                FunctionsWorkerOutput.Find(self, "Patchbay.FunctionApp"), "sample worker via host double (reference)"),
+        ];
+
+        // A before/after comparison in one run: another checkout's build outputs as two more series, each against the
+        // same reference (the build outputs of the references here).
+        if (Environment.GetEnvironmentVariable("PATCHBAY_STARTUP_BASELINE") is { Length: > 0 } baseline)
+        {
+            string baselineRoot = Path.GetFullPath(baseline);
+            hosts =
+            [
+                .. hosts,
+                new("standalone, baseline checkout as built", Kind.Web, "src/Server/Patchbay.Server.csproj",
+                    Path.Combine(baselineRoot, "src/Server/bin/Release/net10.0"), "minimal ASP.NET Core app (reference)"),
+                new("isolated worker, baseline checkout as built", Kind.Worker, "src/FunctionApp/Patchbay.FunctionApp.csproj",
+                    Path.Combine(baselineRoot, "src/FunctionApp/bin/Release/net10.0"), "sample worker via host double (reference)"),
+            ];
         }
 
-        Console.WriteLine($"standalone (dotnet Patchbay.Server.dll):      median {Median(standalone):F0} ms, min {standalone.Min():F0}, max {standalone.Max():F0}");
-        Console.WriteLine($"isolated worker (Functions host double):      median {Median(isolated):F0} ms, min {isolated.Min():F0}, max {isolated.Max():F0}");
+        if (published.Contains(true))
+        {
+            foreach (Host host in hosts.Where(h => !h.IsBaseline))
+            {
+                await PublishAsync(root, host);
+            }
+        }
+
+        Console.WriteLine($"startup: {runs} starts each, process start to the first GET /api/health 200; {Environment.ProcessorCount} cores, load average {LoadAverage()}");
+        var series = new List<(Host Host, bool Published)>();
+        foreach (bool flavour in published)
+        {
+            series.AddRange(hosts.Where(host => !(flavour && host.IsBaseline)).Select(host => (host, flavour)));
+        }
+
+        // One start of each first, unmeasured (disk cache), then the series alternate start by start.
+        foreach ((Host host, bool flavour) in series)
+        {
+            await StartAsync(host, host.Directory(flavour, root));
+        }
+
+        var times = series.ToDictionary(s => s, _ => new List<double>());
+        for (int run = 0; run < runs; run++)
+        {
+            foreach ((Host host, bool flavour) in series)
+            {
+                times[(host, flavour)].Add(await StartAsync(host, host.Directory(flavour, root)));
+            }
+
+            Console.WriteLine($"  run {run + 1}: " + string.Join(", ", series.Select(s => $"{times[s][^1]:F0}")) + " ms");
+        }
+
+        foreach (bool flavour in published)
+        {
+            Console.WriteLine();
+            Console.WriteLine(flavour
+                ? "published (dotnet publish --use-current-runtime -p:PublishReadyToRun=true, as ./run.sh and publish.sh do):"
+                : "as built (dotnet build -c Release output):");
+            Console.WriteLine($"| host | median | min | max | median / its reference's |");
+            Console.WriteLine($"| --- | ---: | ---: | ---: | ---: |");
+            foreach (Host host in hosts.Where(host => times.ContainsKey((host, flavour))))
+            {
+                List<double> mine = times[(host, flavour)];
+                string ratio = host.Reference is { } reference
+                    ? $"{Median(mine) / Median(times[(hosts.Single(h => h.Name == reference), flavour)]):F2}"
+                    : "1.00";
+                Console.WriteLine($"| {host.Name} | {Median(mine):F0} ms | {mine.Min():F0} | {mine.Max():F0} | {ratio} |");
+            }
+        }
+
         Console.WriteLine($"load average after the runs: {LoadAverage()}");
         return 0;
     }
 
-    private static async Task<double> StandaloneAsync(string serverDll)
+    private static Task<double> StartAsync(Host host, string directory) =>
+        host.Kind == Kind.Web ? WebAsync(Path.Combine(directory, Path.GetFileNameWithoutExtension(host.Project) + ".dll")) : WorkerAsync(directory);
+
+    private static async Task PublishAsync(string root, Host host)
+    {
+        string output = host.Directory(published: true, root);
+        Console.WriteLine($"publishing {host.Project} to {Path.GetRelativePath(root, output)} (ReadyToRun) ...");
+        var start = new ProcessStartInfo("dotnet") { WorkingDirectory = root, UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (string argument in (string[])["publish", host.Project, "-c", "Release", "--use-current-runtime", "--self-contained", "false",
+                     "-p:PublishReadyToRun=true", "-o", output, "-nologo", "-v:q"])
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        using Process process = Process.Start(start) ?? throw new InvalidOperationException("dotnet did not start.");
+        Task<string> stdout = process.StandardOutput.ReadToEndAsync();
+        Task<string> stderr = process.StandardError.ReadToEndAsync();
+        using var timeout = new CancellationTokenSource(PublishBound);
+        await process.WaitForExitAsync(timeout.Token);
+        if (process.ExitCode != 0)
+        {
+            throw new InvalidOperationException($"dotnet publish {host.Project} failed with exit code {process.ExitCode}:\n{await stdout}\n{await stderr}");
+        }
+    }
+
+    private static async Task<double> WebAsync(string dll)
     {
         int port = FreePort();
         var start = new ProcessStartInfo("dotnet")
         {
-            WorkingDirectory = Path.GetDirectoryName(serverDll)!,
+            WorkingDirectory = Path.GetDirectoryName(dll)!,
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        start.ArgumentList.Add(serverDll);
+        start.ArgumentList.Add(dll);
         foreach ((string name, string value) in Settings())
         {
             start.Environment[name] = value;
@@ -81,7 +197,7 @@ internal static class StartupBench
         try
         {
             using var client = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}/"), Timeout = StartBound };
-            await FirstHealthyAsync(client, () => process.HasExited ? $"the standalone host exited with code {process.ExitCode}" : null);
+            await FirstHealthyAsync(client, () => process.HasExited ? $"{Path.GetFileName(dll)} exited with code {process.ExitCode}" : null);
             return clock.Elapsed.TotalMilliseconds;
         }
         finally
@@ -127,7 +243,7 @@ internal static class StartupBench
         }
     }
 
-    // The same settings for both hosts; storage on a loopback port nothing listens on.
+    // The same settings for every host; storage on a loopback port nothing listens on.
     private static IEnumerable<(string Name, string Value)> Settings()
     {
         int dead = FreePort();
@@ -137,6 +253,8 @@ internal static class StartupBench
         yield return ("Patchbay__EncryptionKeys", "k1:" + Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)));
         yield return ("PollingSchedule", "0 0 0 1 1 *");
         yield return ("PollingQueue", "patchbay-polls");
+        // The sample worker's timer reads %Schedule%.
+        yield return ("Schedule", "0 0 0 1 1 *");
     }
 
     private static double Median(List<double> values)
@@ -147,6 +265,16 @@ internal static class StartupBench
 
     private static string LoadAverage() =>
         File.Exists("/proc/loadavg") ? string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "unknown";
+
+    private static string RepositoryRoot()
+    {
+        for (DirectoryInfo? directory = new(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
+        {
+            if (File.Exists(Path.Combine(directory.FullName, "Patchbay.slnx"))) return directory.FullName;
+        }
+
+        throw new InvalidOperationException($"No Patchbay.slnx above {AppContext.BaseDirectory}; run the bench from its build in the repository.");
+    }
 
     private static string Metadata(string key) =>
         typeof(StartupBench).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>().SingleOrDefault(a => a.Key == key)?.Value

@@ -3,7 +3,7 @@ using Patchbay.Sdk;
 
 namespace Patchbay.Platform.Catalog;
 
-/// <summary>Every connector the app runs, by id; loaded and checked once at start-up.</summary>
+/// <summary>Every connector the app runs, by id; loaded and checked once at start-up (see <see cref="ConnectorDiscovery"/>).</summary>
 public sealed class ConnectorCatalog
 {
     private readonly Dictionary<string, Connector> _connectors;
@@ -34,9 +34,23 @@ public sealed class ConnectorCatalog
         foreach (string file in Directory.EnumerateFiles(directory, "Patchbay.Connectors.*.dll").Order(StringComparer.Ordinal))
         {
             if (file.EndsWith(".Tests.dll", StringComparison.Ordinal)) continue;
-            Assembly assembly = Assembly.Load(AssemblyName.GetAssemblyName(file));
+            Assembly assembly = Load(file);
             if (assembly.GetManifestResourceInfo(Connector.ManifestResourceName) is null) continue;
             yield return Connector.FromAssembly(assembly);
+        }
+    }
+
+    // A file that is not a loadable assembly (a half-copied deployment, a stray build output) names itself.
+    private static Assembly Load(string file)
+    {
+        try
+        {
+            return Assembly.Load(AssemblyName.GetAssemblyName(file));
+        }
+        catch (Exception ex) when (ex is BadImageFormatException or FileLoadException or FileNotFoundException)
+        {
+            throw new ConfigurationError(Path.GetFileName(file), "",
+                $"the connector assembly in {Path.GetDirectoryName(file)} cannot be loaded ({ex.Message}); delete it, or build and deploy the app again so that it is a connector the app references", ex);
         }
     }
 }

@@ -35,8 +35,10 @@ public static class PlatformServiceCollectionExtensions
         services.AddSingleton(sp => new CredentialProtector(sp.GetRequiredService<IOptions<PatchbayOptions>>().Value.EncryptionKeys));
         services.AddSingleton<ConnectionStore>();
         services.AddSingleton(sp => new ConnectTokens(sp.GetRequiredService<IOptions<PatchbayOptions>>().Value.EncryptionKeys, sp.GetRequiredService<TimeProvider>()));
+        // The shipped connectors load on the thread pool from here on, while the host builds itself; the catalogue waits for them.
+        services.AddSingleton(ConnectorDiscovery.Start(AppContext.BaseDirectory));
         services.AddSingleton(sp => new ConnectorCatalog(
-            ConnectorCatalog.Discover(AppContext.BaseDirectory).Concat(sp.GetServices<ConnectorRegistration>().Select(r => r.Connector))));
+            sp.GetRequiredService<ConnectorDiscovery>().Connectors.Concat(sp.GetServices<ConnectorRegistration>().Select(r => r.Connector))));
         services.AddSingleton(sp => new FetchClient(
             new FetchOptions
             {
@@ -59,7 +61,10 @@ public static class PlatformServiceCollectionExtensions
         return services;
     }
 
-    /// <summary>Builds the singletons that check connectors and settings, so a broken one stops start-up instead of the first request.</summary>
+    /// <summary>
+    /// Builds the singletons that check connectors and settings, so a broken one stops start-up instead of the first
+    /// request. The connectors have been loading since <see cref="AddPatchbayPlatform"/>; this waits for them.
+    /// </summary>
     public static void ValidatePatchbayPlatform(this IServiceProvider services)
     {
         services.GetRequiredService<ConnectorCatalog>();
