@@ -1,0 +1,75 @@
+#!/usr/bin/env python3
+"""Top frames of a dotnet-trace speedscope file (bench/load/run.sh profile).
+
+dotnet-sampled-thread-time samples every managed thread about 100 times a second, busy or not. A sample whose stack
+holds a blocking wait (an idle thread-pool thread, the socket event loop, a timer thread) is idle time, not work, and
+is left out; what remains approximates where the CPU went. Prints, for the busy samples: the share of each frame as
+inclusive time (on the stack) and as exclusive time (the leaf), top N each.
+
+Usage: top_frames.py FILE.speedscope.json [N]   (N: how many frames per table, default 30)
+"""
+import json
+import sys
+from collections import Counter
+
+# Frames that mean the thread is waiting, not working.
+IDLE = (
+    "LowLevelLifoSemaphore.Wait", "LowLevelMonitor.Wait", "WaitHandle.Wait", "Monitor.Wait", "Thread.Sleep",
+    "ManualResetEventSlim.Wait", "SemaphoreSlim.Wait", "SocketAsyncEngine.EventLoop", "Interop+Sys.WaitForSocketEvents",
+    "PortableThreadPool+GateThread", "TimerQueue.TimerThread", "ThreadPoolWorkQueue.Dispatch", "WaitSubsystem.Wait",
+    "Task.Wait", "Task.InternalWait", "SpinWait", "EventPipe", "DiagnosticServer", "Console.ReadLine", "ConsolePal.Read",
+    "ConsoleLoggerProcessor.ProcessLogQueue", "BlockingCollection", "PollingScheduler", "Interop+Sys.Read",
+)
+
+
+def main() -> None:
+    path = sys.argv[1]
+    top = int(sys.argv[2]) if len(sys.argv) > 2 else 30
+    with open(path, encoding="utf-8") as f:
+        doc = json.load(f)
+    names = [frame["name"] for frame in doc["shared"]["frames"]]
+    inclusive: Counter = Counter()
+    exclusive: Counter = Counter()
+    busy = 0.0
+    idle = 0.0
+    for profile in doc["profiles"]:
+        if profile.get("type") == "sampled":
+            samples = zip(profile["samples"], profile["weights"])
+        else:
+            samples = evented_samples(profile)
+        for stack, weight in samples:
+            frames = [names[i] for i in stack]
+            # A frame of the thread-pool dispatch loop is on every worker's stack; idle only when it is the leaf side's wait.
+            if not frames or any(marker in frame for frame in frames[-6:] for marker in IDLE if marker != "ThreadPoolWorkQueue.Dispatch") \
+                    or frames[-1].endswith("ThreadPoolWorkQueue.Dispatch()"):
+                idle += weight
+                continue
+            busy += weight
+            for frame in set(frames):
+                inclusive[frame] += weight
+            exclusive[frames[-1]] += weight
+    print(f"busy samples' time {busy:.0f} ms, idle (waiting threads) {idle:.0f} ms; shares below are of the busy time")
+    for title, counter in (("inclusive", inclusive), ("exclusive", exclusive)):
+        print(f"\n{title}: share  frame")
+        for frame, weight in counter.most_common(top):
+            print(f"{100 * weight / busy:6.1f}%  {frame[:160]}")
+
+
+def evented_samples(profile):
+    """Stacks and their durations from an evented profile (open/close events)."""
+    stack: list = []
+    last = None
+    for event in profile["events"]:
+        at = event["at"]
+        if last is not None and stack and at > last:
+            yield list(stack), at - last
+        last = at
+        if event["type"] == "O":
+            stack.append(event["frame"])
+        else:
+            if stack:
+                stack.pop()
+
+
+if __name__ == "__main__":
+    main()
