@@ -156,7 +156,7 @@ run_wrk() {
   p99=$(awk '$1 == "99%" {v=$2; if (v ~ /us$/) {sub(/us$/, "", v); v/=1000} else if (v ~ /ms$/) {sub(/ms$/, "", v)} else if (v ~ /s$/) {sub(/s$/, "", v); v*=1000}; print v}' "$3")
   non2xx=$(awk '/Non-2xx or 3xx responses:/ {print $5}' "$3")
   total=$(awk '/requests in/ {print $1}' "$3")
-  echo "$rps $p99 ${non2xx:-0} $(awk -v c=$((c1 - c0)) -v hz="$(getconf CLK_TCK)" -v n="$total" 'BEGIN { printf "%.0f", n > 0 ? c / hz * 1e6 / n : 0 }')"
+  echo "$rps $p99 ${non2xx:-0} $(awk -v c=$((c1 - c0)) -v hz="$(getconf CLK_TCK)" -v n="$total" 'BEGIN { printf "%.0f", (n > 0 ? c / hz * 1e6 / n : 0) }')"
 }
 
 bare_url=http://127.0.0.1:18081/proxy
@@ -188,6 +188,6 @@ for r in $(seq 1 "$rounds"); do
   read -r p_rps p_p99 p_bad p_cpu < <(run_wrk "$patchbay_url" "$duration" "$work/patchbay-$r.txt" "$patchbay_pid")
   printf '%-6s %-10s %12s %10s %8s %14s\n' "$r" bare "$b_rps" "$b_p99" "$b_bad" "$b_cpu" "$r" patchbay "$p_rps" "$p_p99" "$p_bad" "$p_cpu"
   awk -v b="$b_rps" -v p="$p_rps" -v bl="$b_p99" -v pl="$p_p99" -v bc="$b_cpu" -v pc="$p_cpu" \
-    'BEGIN { printf "round %s: Patchbay/bare throughput %.2f (target >= 0.85); p99 difference %+.2f ms (target <= 0.5); CPU per request %.2fx the bare proxy'"'"'s\n", "'"$r"'", p / b, pl - bl, bc > 0 ? pc / bc : 0 }'
+    'BEGIN { printf "round %s: Patchbay/bare throughput %.2f (target >= 0.85); p99 difference %+.2f ms (target <= 0.5); CPU per request %.2fx the bare proxy'"'"'s\n", "'"$r"'", p / b, pl - bl, (bc > 0 ? pc / bc : 0) }'
 done
 echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
