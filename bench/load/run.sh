@@ -8,7 +8,7 @@
 #                                dotnet tool install -g dotnet-trace --version 10.0.750501); prints the top frames
 # Needs nginx and wrk (apt-get install -y nginx wrk) and node_modules (npm ci). Not part of CI.
 # Settings (environment):
-#   LOAD_DURATION   measured seconds per target (default 15)     LOAD_WARMUP       warm-up seconds per target (default 5)
+#   LOAD_DURATION   measured seconds per target (default 15)     LOAD_WARMUP       warm-up seconds per target (default 10)
 #   LOAD_CONNECTIONS  wrk connections (default 16)               LOAD_THREADS      wrk threads (default 2)
 #   LOAD_ROUNDS     measured rounds, bare then Patchbay each round (default 1); every round's figures are printed
 #   PATCHBAY_STARTS starts for the start-up median (default 10)   LOAD_NO_BUILD=1  use the builds already there
@@ -19,7 +19,7 @@ root="$PWD"
 
 mode="${1:-load}"
 duration="${LOAD_DURATION:-15}"
-warmup="${LOAD_WARMUP:-5}"
+warmup="${LOAD_WARMUP:-10}"
 connections="${LOAD_CONNECTIONS:-16}"
 threads="${LOAD_THREADS:-2}"
 rounds="${LOAD_ROUNDS:-1}"
