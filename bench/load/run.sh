@@ -5,7 +5,8 @@
 #   bench/load/run.sh startup    start-up: median of PATCHBAY_STARTS (10) starts of the standalone host to the first
 #                                /api/health 200 (Azurite already up, the build done before the first start)
 #   bench/load/run.sh profile    a CPU-sampled trace of Patchbay under the same load (dotnet-trace as a dotnet tool:
-#                                dotnet tool install -g dotnet-trace --version 10.0.750501); prints the top frames
+#                                dotnet tool install -g dotnet-trace --version 10.0.750501); prints the top frames.
+#                                LOAD_TRACE_PROFILE=gc-verbose traces allocations instead (the .nettrace is kept in the logs)
 # Needs nginx and wrk (apt-get install -y nginx wrk) and node_modules (npm ci). Not part of CI.
 # Settings (environment):
 #   LOAD_DURATION   measured seconds per target (default 15)     LOAD_WARMUP       warm-up seconds per target (default 10)
@@ -173,11 +174,16 @@ if [ "$mode" = "profile" ]; then
   run_wrk "$patchbay_url" "$((duration + 4))" "$work/profile-wrk.txt" "$patchbay_pid" >"$work/profile-wrk-figures.txt" &
   wrk_pid=$!
   sleep 2
-  dotnet-trace collect -p "$patchbay_pid" --profile dotnet-sampled-thread-time --duration "00:00:00:$(printf '%02d' "$duration")" \
+  trace_profile="${LOAD_TRACE_PROFILE:-dotnet-sampled-thread-time}"
+  dotnet-trace collect -p "$patchbay_pid" --profile "$trace_profile" --duration "00:00:00:$(printf '%02d' "$duration")" \
     -o "$work/patchbay.nettrace" --format Speedscope >"$work/trace.log" 2>&1 || { cat "$work/trace.log"; exit 1; }
   wait "$wrk_pid"
   echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg); under the trace: $(cat "$work/profile-wrk-figures.txt") (req/s p99_ms non2xx cpu_us/request)"
-  python3 bench/load/top_frames.py "$work/patchbay.speedscope.json" | tee "$work/top-frames.txt"
+  if [ "$trace_profile" = dotnet-sampled-thread-time ]; then
+    python3 bench/load/top_frames.py "$work/patchbay.speedscope.json" | tee "$work/top-frames.txt"
+  else
+    echo "trace: $work/patchbay.nettrace"
+  fi
   exit 0
 fi
 

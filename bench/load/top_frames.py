@@ -22,6 +22,34 @@ IDLE = (
 )
 
 
+# The pieces of Patchbay's action path, each a frame that is on the stack while that piece runs (inclusive share).
+PIECES = (
+    ("key check (StandaloneHosting.RequireApiKeyAsync, own work)", "ApiKeyCheck.Matches"),
+    ("request body: read, parse, check (RequestBody.ReadObjectAsync)", "RequestBody+<ReadObjectAsync>"),
+    ("auth: read and validate (Connector.ReadAuth, ValidateAuth)", "Connector.ValidateAuth"),
+    ("auth: read (ConnectorAuth.FromJson)", "ConnectorAuth.FromJson"),
+    ("inputs: defaults, schema, numbers (Connector.Prepare)", "Connector.Prepare"),
+    ("output schema (JsonSchema.IsValid, all)", "JsonSchema.IsValid"),
+    ("FetchAsync, all (plan, Polly, HttpClient, body)", "FetchClient+<SendAsync>"),
+    ("FetchAsync: plan (FetchPlan.CreateAsync)", "FetchPlan+<CreateAsync>"),
+    ("FetchAsync: HttpClient.SendAsync (socket write, headers read)", "HttpClient+<<SendAsync>g__Core"),
+    ("FetchAsync: buffer body (BufferBodyAsync)", "FetchClient+<BufferBodyAsync>"),
+    ("FetchAsync: read response (headers, JSON parse)", "FetchResponseReader+<ReadAsync>"),
+    ("http connector: result element (Request.Result, SerializeToElement)", "Request.Result("),
+    ("result written to the response (IntegrationResult.WriteTo)", "IntegrationResult.WriteTo"),
+    ("OpenTelemetry (instrumentation, processors)", "OpenTelemetry"),
+    ("Activity (start, stop, tags)", "System.Diagnostics.Activity"),
+    ("logging (scopes, loggers)", "Microsoft.Extensions.Logging"),
+    ("ASP.NET Core diagnostics and exception middleware (UseExceptionHandler, UseStatusCodePages)", "Microsoft.AspNetCore.Diagnostics!"),
+    ("Polly (retry, timeout)", "Polly.Core!Polly.Timeout.TimeoutResilienceStrategy.ExecuteCore"),
+    ("GC: waiting for a collection (PollGC)", "PollGC"),
+    ("GC: finalizer thread", "RunFinalizers"),
+    ("Kestrel: connection loop (HttpProtocol.ProcessRequests, incl. the app)", "HttpProtocol+<ProcessRequests>"),
+    ("socket event loop (epoll, receive completions)", "SocketAsyncEngine.EventLoop"),
+    ("socket sends (Socket.SendAsync)", "Socket.SendAsync"),
+)
+
+
 def main() -> None:
     path = sys.argv[1]
     top = int(sys.argv[2]) if len(sys.argv) > 2 else 30
@@ -32,6 +60,7 @@ def main() -> None:
     exclusive: Counter = Counter()
     busy = 0.0
     idle = 0.0
+    inclusive_stacks: list = []
     for profile in doc["profiles"]:
         if profile.get("type") == "sampled":
             samples = zip(profile["samples"], profile["weights"])
@@ -45,14 +74,25 @@ def main() -> None:
                 idle += weight
                 continue
             busy += weight
+            inclusive_stacks.append((frames, weight))
             for frame in set(frames):
                 inclusive[frame] += weight
-            exclusive[frames[-1]] += weight
+            leaf = [f for f in frames if f not in ("CPU_TIME", "UNMANAGED_CODE_TIME")]
+            exclusive[leaf[-1] if leaf else frames[-1]] += weight
     print(f"busy samples' time {busy:.0f} ms, idle (waiting threads) {idle:.0f} ms; shares below are of the busy time")
+    print("\npieces (inclusive share of the busy time):")
+    for label, marker in PIECES:
+        weight = piece_weight(inclusive_stacks, marker)
+        print(f"{100 * weight / busy:6.1f}%  {label}")
     for title, counter in (("inclusive", inclusive), ("exclusive", exclusive)):
         print(f"\n{title}: share  frame")
         for frame, weight in counter.most_common(top):
             print(f"{100 * weight / busy:6.1f}%  {frame[:160]}")
+
+
+def piece_weight(stacks, marker: str) -> float:
+    """Time of the busy samples with a frame containing marker anywhere on the stack."""
+    return sum(weight for frames, weight in stacks if any(marker in frame.split("(")[0] for frame in frames))
 
 
 def evented_samples(profile):
