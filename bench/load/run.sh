@@ -13,6 +13,8 @@
 #   LOAD_CONNECTIONS  wrk connections (default 16)               LOAD_THREADS      wrk threads (default 2)
 #   LOAD_ROUNDS     measured rounds, bare then Patchbay each round (default 1); every round's figures are printed
 #   PATCHBAY_STARTS starts for the start-up median (default 10)   LOAD_NO_BUILD=1  use the builds already there
+#   LOAD_COMPARE_DIR  the root of another checkout whose src/Server is built (e.g. the commit before a change): also
+#                   measured every round, after Patchbay, on port 18083, so before and after share one run
 # Ports (all on 127.0.0.1): nginx 18089, bare proxy 18081, Patchbay 18082, Azurite 18000-18002.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -66,8 +68,8 @@ export Patchbay__AllowPrivateNetworks=true
 export ASPNETCORE_ENVIRONMENT=Production
 export DOTNET_NOLOGO=1
 
-start_patchbay() { # $1: log file; the built app itself, content root the project folder, as run.sh starts it
-  (cd src/Server && exec dotnet bin/Release/net10.0/Patchbay.Server.dll --urls http://127.0.0.1:18082) >"$1" 2>&1 &
+start_patchbay() { # $1: log file, $2: checkout root (default this one), $3: port (18082); the built app itself, content root the project folder, as run.sh starts it
+  (cd "${2:-$root}/src/Server" && exec dotnet bin/Release/net10.0/Patchbay.Server.dll --urls "http://127.0.0.1:${3:-18082}") >"$1" 2>&1 &
   patchbay_pid=$!
 }
 
@@ -128,6 +130,14 @@ bare_pid=$!
 pids+=($bare_pid)
 start_patchbay "$work/patchbay.log"
 pids+=($patchbay_pid)
+if [ -n "${LOAD_COMPARE_DIR:-}" ]; then
+  patchbay_main_pid=$patchbay_pid
+  start_patchbay "$work/compare.log" "$LOAD_COMPARE_DIR" 18083
+  compare_pid=$patchbay_pid
+  pids+=($compare_pid)
+  patchbay_pid=$patchbay_main_pid
+  wait_http http://127.0.0.1:18083/api/health
+fi
 wait_port 18081 "bare proxy"
 wait_http http://127.0.0.1:18082/api/health
 
@@ -165,6 +175,8 @@ patchbay_url=http://127.0.0.1:18082/api/connectors/http/actions/request
 echo "warm-up: ${warmup} s each"
 run_wrk "$bare_url" "$warmup" "$work/warmup-bare.txt" "$bare_pid" >/dev/null
 run_wrk "$patchbay_url" "$warmup" "$work/warmup-patchbay.txt" "$patchbay_pid" >/dev/null
+compare_url=http://127.0.0.1:18083/api/connectors/http/actions/request
+[ -n "${LOAD_COMPARE_DIR:-}" ] && run_wrk "$compare_url" "$warmup" "$work/warmup-compare.txt" "$compare_pid" >/dev/null
 
 if [ "$mode" = "profile" ]; then
   # The same load against Patchbay alone while dotnet-trace samples its threads; then the top frames.
@@ -195,5 +207,11 @@ for r in $(seq 1 "$rounds"); do
   printf '%-6s %-10s %12s %10s %8s %14s\n' "$r" bare "$b_rps" "$b_p99" "$b_bad" "$b_cpu" "$r" patchbay "$p_rps" "$p_p99" "$p_bad" "$p_cpu"
   awk -v b="$b_rps" -v p="$p_rps" -v bl="$b_p99" -v pl="$p_p99" -v bc="$b_cpu" -v pc="$p_cpu" \
     'BEGIN { printf "round %s: Patchbay/bare throughput %.2f (target >= 0.85); p99 difference %+.2f ms (target <= 0.5); CPU per request %.2fx the bare proxy'"'"'s\n", "'"$r"'", p / b, pl - bl, (bc > 0 ? pc / bc : 0) }'
+  if [ -n "${LOAD_COMPARE_DIR:-}" ]; then
+    read -r c_rps c_p99 c_bad c_cpu < <(run_wrk "$compare_url" "$duration" "$work/compare-$r.txt" "$compare_pid")
+    printf '%-6s %-10s %12s %10s %8s %14s\n' "$r" compare "$c_rps" "$c_p99" "$c_bad" "$c_cpu"
+    awk -v b="$b_rps" -v c="$c_rps" -v bl="$b_p99" -v cl="$c_p99" -v bc="$b_cpu" -v cc="$c_cpu" \
+      'BEGIN { printf "round %s: compare/bare throughput %.2f; p99 difference %+.2f ms; CPU per request %.2fx the bare proxy'"'"'s\n", "'"$r"'", c / b, cl - bl, (bc > 0 ? cc / bc : 0) }'
+  fi
 done
 echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"

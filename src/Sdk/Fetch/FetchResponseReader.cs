@@ -60,18 +60,15 @@ internal static class FetchResponseReader
             return default;
         }
 
+        // Without a UTF-8 byte order mark, EF BB BF ("\uFEFF"u8; a "\xEF\xBB\xBF"u8 literal would be the UTF-8 of three
+        // Latin-1 characters): JsonDocument.Parse of bytes does not skip one, and text read as UTF-8 should not start with it.
+        ReadOnlyMemory<byte> unmarked = bytes.Span.StartsWith("\uFEFF"u8) ? bytes[3..] : bytes;
         string? mediaType = content.Headers.ContentType?.MediaType;
         if (mediaType is null || IsJson(mediaType))
         {
-            ReadOnlyMemory<byte> json = bytes;
-            if (json.Span.StartsWith("\xEF\xBB\xBF"u8))
-            {
-                json = json[3..];
-            }
-
             try
             {
-                using JsonDocument document = JsonDocument.Parse(json);
+                using JsonDocument document = JsonDocument.Parse(unmarked);
                 return document.RootElement.Clone();
             }
             catch (JsonException)
@@ -81,7 +78,7 @@ internal static class FetchResponseReader
         }
 
         string text = mediaType is null
-            ? Encoding.UTF8.GetString(bytes.Span)
+            ? Encoding.UTF8.GetString(unmarked.Span)
             : await content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
         return JsonSerializer.SerializeToElement(text);
     }

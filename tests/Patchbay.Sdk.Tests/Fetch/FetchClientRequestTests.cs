@@ -149,6 +149,23 @@ public class FetchClientRequestTests(LoopbackServers servers)
         Assert.Equal(2, response.Data.GetProperty("n").GetArrayLength());
     }
 
+    [Theory]
+    [InlineData(null)]
+    [InlineData("text/plain; charset=utf-8")]
+    public async Task Response_TextWithAByteOrderMark_IsTheTextWithoutIt(string? contentType)
+    {
+        string route = Server.Route(async (ctx, _) =>
+        {
+            if (contentType is not null) ctx.Response.ContentType = contentType;
+            await ctx.Response.Body.WriteAsync([0xEF, 0xBB, 0xBF, .. Encoding.UTF8.GetBytes("plain été")]);
+        });
+        using FetchClient client = FetchTestClients.Create();
+
+        FetchResponse response = await FetchTestClients.Context(client).FetchAsync(Server.Url(route));
+
+        Assert.Equal("plain été", response.Data.GetString());
+    }
+
     [Fact]
     public async Task Response_NoContent_HasUndefinedData()
     {
