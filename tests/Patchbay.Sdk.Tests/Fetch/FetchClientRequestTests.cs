@@ -157,7 +157,8 @@ public class FetchClientRequestTests(LoopbackServers servers)
         string route = Server.Route(async (ctx, _) =>
         {
             if (contentType is not null) ctx.Response.ContentType = contentType;
-            await ctx.Response.Body.WriteAsync([0xEF, 0xBB, 0xBF, .. Encoding.UTF8.GetBytes("plain été")]);
+            byte[] body = [0xEF, 0xBB, 0xBF, .. Encoding.UTF8.GetBytes("plain été")];
+            await ctx.Response.Body.WriteAsync(body);
         });
         using FetchClient client = FetchTestClients.Create();
 
