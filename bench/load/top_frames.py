@@ -23,6 +23,8 @@ IDLE = (
 
 
 # The pieces of Patchbay's action path, each a frame that is on the stack while that piece runs (inclusive share).
+# An async method's frame is on the stack only until its first await completes asynchronously; what runs in its
+# continuations is counted under the frame that resumed it, so read these as lower bounds.
 PIECES = (
     ("key check (StandaloneHosting.RequireApiKeyAsync, own work)", "ApiKeyCheck.Matches"),
     ("request body: read, parse, check (RequestBody.ReadObjectAsync)", "RequestBody+<ReadObjectAsync>"),
@@ -35,17 +37,14 @@ PIECES = (
     ("FetchAsync: HttpClient.SendAsync (socket write, headers read)", "HttpClient+<<SendAsync>g__Core"),
     ("FetchAsync: buffer body (BufferBodyAsync)", "FetchClient+<BufferBodyAsync>"),
     ("FetchAsync: read response (headers, JSON parse)", "FetchResponseReader+<ReadAsync>"),
-    ("http connector: result element (Request.Result, SerializeToElement)", "Request.Result("),
+    ("http connector: result element (Request.Result, SerializeToElement)", "Patchbay.Connectors.Http.Request.Result"),
     ("result written to the response (IntegrationResult.WriteTo)", "IntegrationResult.WriteTo"),
     ("OpenTelemetry (instrumentation, processors)", "OpenTelemetry"),
     ("Activity (start, stop, tags)", "System.Diagnostics.Activity"),
     ("logging (scopes, loggers)", "Microsoft.Extensions.Logging"),
-    ("ASP.NET Core diagnostics and exception middleware (UseExceptionHandler, UseStatusCodePages)", "Microsoft.AspNetCore.Diagnostics!"),
-    ("Polly (retry, timeout)", "Polly.Core!Polly.Timeout.TimeoutResilienceStrategy.ExecuteCore"),
     ("GC: waiting for a collection (PollGC)", "PollGC"),
-    ("GC: finalizer thread", "RunFinalizers"),
+    ("GC: finalizer thread at work (array pool trimming after gen2 collections)", "Gen2GcCallback"),
     ("Kestrel: connection loop (HttpProtocol.ProcessRequests, incl. the app)", "HttpProtocol+<ProcessRequests>"),
-    ("socket event loop (epoll, receive completions)", "SocketAsyncEngine.EventLoop"),
     ("socket sends (Socket.SendAsync)", "Socket.SendAsync"),
 )
 
@@ -69,8 +68,10 @@ def main() -> None:
         for stack, weight in samples:
             frames = [names[i] for i in stack]
             # A frame of the thread-pool dispatch loop is on every worker's stack; idle only when it is the leaf side's wait.
+            managed = [f for f in frames if f not in ("CPU_TIME", "UNMANAGED_CODE_TIME")]
+            # The finalizer thread with nothing under RunFinalizers is waiting for work.
             if not frames or any(marker in frame for frame in frames[-6:] for marker in IDLE if marker != "ThreadPoolWorkQueue.Dispatch") \
-                    or frames[-1].endswith("ThreadPoolWorkQueue.Dispatch()"):
+                    or frames[-1].endswith("ThreadPoolWorkQueue.Dispatch()") or (managed and managed[-1].endswith("GC.RunFinalizers()")):
                 idle += weight
                 continue
             busy += weight
