@@ -4,12 +4,17 @@
 #                                standalone (src/Server, Azurite in memory), wrk against both; prints req/s, p99, ratio
 #   bench/load/run.sh startup    start-up: runs the start-up bench (both hosts against their references, as built and
 #                                published): dotnet run -c Release --project bench/Patchbay.Benchmarks -- startup
+#   bench/load/run.sh profile    a CPU-sampled trace of Patchbay under the same load (dotnet-trace as a dotnet tool:
+#                                dotnet tool install -g dotnet-trace --version 10.0.750501); prints the top frames.
+#                                LOAD_TRACE_PROFILE=gc-verbose traces allocations instead (the .nettrace is kept in the logs)
 # Needs nginx and wrk (apt-get install -y nginx wrk) and node_modules (npm ci). Not part of CI.
 # Settings (environment):
-#   LOAD_DURATION   measured seconds per target (default 15)     LOAD_WARMUP       warm-up seconds per target (default 5)
+#   LOAD_DURATION   measured seconds per target (default 15)     LOAD_WARMUP       warm-up seconds per target (default 10)
 #   LOAD_CONNECTIONS  wrk connections (default 16)               LOAD_THREADS      wrk threads (default 2)
 #   LOAD_ROUNDS     measured rounds, bare then Patchbay each round (default 1); every round's figures are printed
 #   PATCHBAY_STARTS starts for the start-up median (default 10)   LOAD_NO_BUILD=1  use the builds already there
+#   LOAD_COMPARE_DIR  the root of another checkout whose src/Server is built (e.g. the commit before a change): also
+#                   measured every round, after Patchbay, on port 18083, so before and after share one run
 # Ports (all on 127.0.0.1): nginx 18089, bare proxy 18081, Patchbay 18082, Azurite 18000-18002.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -17,7 +22,7 @@ root="$PWD"
 
 mode="${1:-load}"
 duration="${LOAD_DURATION:-15}"
-warmup="${LOAD_WARMUP:-5}"
+warmup="${LOAD_WARMUP:-10}"
 connections="${LOAD_CONNECTIONS:-16}"
 threads="${LOAD_THREADS:-2}"
 rounds="${LOAD_ROUNDS:-1}"
@@ -66,8 +71,8 @@ export Patchbay__AllowPrivateNetworks=true
 export ASPNETCORE_ENVIRONMENT=Production
 export DOTNET_NOLOGO=1
 
-start_patchbay() { # $1: log file; the built app itself, content root the project folder, as run.sh starts it
-  (cd src/Server && exec dotnet bin/Release/net10.0/Patchbay.Server.dll --urls http://127.0.0.1:18082) >"$1" 2>&1 &
+start_patchbay() { # $1: log file, $2: checkout root (default this one), $3: port (18082); the built app itself, content root the project folder, as run.sh starts it
+  (cd "${2:-$root}/src/Server" && exec dotnet bin/Release/net10.0/Patchbay.Server.dll --urls "http://127.0.0.1:${3:-18082}") >"$1" 2>&1 &
   patchbay_pid=$!
 }
 
@@ -101,9 +106,18 @@ wait_http http://127.0.0.1:18089/data.json
 echo "upstream: $(curl -fsS http://127.0.0.1:18089/data.json | wc -c) bytes of JSON"
 
 ASPNETCORE_URLS=http://127.0.0.1:18081 dotnet bench/BareProxy/bin/Release/net10.0/BareProxy.dll >"$work/bare.log" 2>&1 &
-pids+=($!)
+bare_pid=$!
+pids+=($bare_pid)
 start_patchbay "$work/patchbay.log"
 pids+=($patchbay_pid)
+if [ -n "${LOAD_COMPARE_DIR:-}" ]; then
+  patchbay_main_pid=$patchbay_pid
+  start_patchbay "$work/compare.log" "$LOAD_COMPARE_DIR" 18083
+  compare_pid=$patchbay_pid
+  pids+=($compare_pid)
+  patchbay_pid=$patchbay_main_pid
+  wait_http http://127.0.0.1:18083/api/health
+fi
 wait_port 18081 "bare proxy"
 wait_http http://127.0.0.1:18082/api/health
 
@@ -119,29 +133,65 @@ curl -fsS -X POST -H 'content-type: application/json' -d "$body" http://127.0.0.
 curl -fsS -X POST -H 'content-type: application/json' -H 'x-functions-key: bench-key' -d "$body" \
   http://127.0.0.1:18082/api/connectors/http/actions/request | head -c 80; echo
 
-# run_wrk URL SECONDS OUT: prints "req/s p99_ms non2xx"
+# cpu_ticks PID: user + system CPU time of the process so far, in clock ticks (/proc/PID/stat fields 14 and 15)
+cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
+
+# run_wrk URL SECONDS OUT PID: prints "req/s p99_ms non2xx cpu_us_per_request" (the CPU time PID spent per answered
+# request: a figure the other processes on a shared machine disturb less than req/s)
 run_wrk() {
+  local c0 c1 rps p99 non2xx total
+  c0=$(cpu_ticks "$4")
   wrk -t"$threads" -c"$connections" -d"$2"s --latency -s "$work/post.lua" "$1" >"$3" 2>&1
-  local rps p99 non2xx
+  c1=$(cpu_ticks "$4")
   rps=$(awk '/^Requests\/sec:/ {print $2}' "$3")
   p99=$(awk '$1 == "99%" {v=$2; if (v ~ /us$/) {sub(/us$/, "", v); v/=1000} else if (v ~ /ms$/) {sub(/ms$/, "", v)} else if (v ~ /s$/) {sub(/s$/, "", v); v*=1000}; print v}' "$3")
   non2xx=$(awk '/Non-2xx or 3xx responses:/ {print $5}' "$3")
-  echo "$rps $p99 ${non2xx:-0}"
+  total=$(awk '/requests in/ {print $1}' "$3")
+  echo "$rps $p99 ${non2xx:-0} $(awk -v c=$((c1 - c0)) -v hz="$(getconf CLK_TCK)" -v n="$total" 'BEGIN { printf "%.0f", (n > 0 ? c / hz * 1e6 / n : 0) }')"
 }
 
 bare_url=http://127.0.0.1:18081/proxy
 patchbay_url=http://127.0.0.1:18082/api/connectors/http/actions/request
 echo "warm-up: ${warmup} s each"
-run_wrk "$bare_url" "$warmup" "$work/warmup-bare.txt" >/dev/null
-run_wrk "$patchbay_url" "$warmup" "$work/warmup-patchbay.txt" >/dev/null
+run_wrk "$bare_url" "$warmup" "$work/warmup-bare.txt" "$bare_pid" >/dev/null
+run_wrk "$patchbay_url" "$warmup" "$work/warmup-patchbay.txt" "$patchbay_pid" >/dev/null
+compare_url=http://127.0.0.1:18083/api/connectors/http/actions/request
+[ -n "${LOAD_COMPARE_DIR:-}" ] && run_wrk "$compare_url" "$warmup" "$work/warmup-compare.txt" "$compare_pid" >/dev/null
+
+if [ "$mode" = "profile" ]; then
+  # The same load against Patchbay alone while dotnet-trace samples its threads; then the top frames.
+  export PATH="$PATH:$HOME/.dotnet/tools"
+  command -v dotnet-trace >/dev/null || { echo "needs dotnet-trace: dotnet tool install -g dotnet-trace --version 10.0.750501" >&2; exit 1; }
+  echo "profiling Patchbay (pid $patchbay_pid) for ${duration} s under load; load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
+  run_wrk "$patchbay_url" "$((duration + 4))" "$work/profile-wrk.txt" "$patchbay_pid" >"$work/profile-wrk-figures.txt" &
+  wrk_pid=$!
+  sleep 2
+  trace_profile="${LOAD_TRACE_PROFILE:-dotnet-sampled-thread-time}"
+  dotnet-trace collect -p "$patchbay_pid" --profile "$trace_profile" --duration "00:00:00:$(printf '%02d' "$duration")" \
+    -o "$work/patchbay.nettrace" --format Speedscope >"$work/trace.log" 2>&1 || { cat "$work/trace.log"; exit 1; }
+  wait "$wrk_pid"
+  echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg); under the trace: $(cat "$work/profile-wrk-figures.txt") (req/s p99_ms non2xx cpu_us/request)"
+  if [ "$trace_profile" = dotnet-sampled-thread-time ]; then
+    python3 bench/load/top_frames.py "$work/patchbay.speedscope.json" | tee "$work/top-frames.txt"
+  else
+    echo "trace: $work/patchbay.nettrace"
+  fi
+  exit 0
+fi
 
 echo "wrk: $threads threads, $connections connections, ${duration} s per target; load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
-printf '%-6s %-10s %12s %10s %8s\n' round target req/s p99_ms non2xx
+printf '%-6s %-10s %12s %10s %8s %14s\n' round target req/s p99_ms non2xx cpu_us/request
 for r in $(seq 1 "$rounds"); do
-  read -r b_rps b_p99 b_bad < <(run_wrk "$bare_url" "$duration" "$work/bare-$r.txt")
-  read -r p_rps p_p99 p_bad < <(run_wrk "$patchbay_url" "$duration" "$work/patchbay-$r.txt")
-  printf '%-6s %-10s %12s %10s %8s\n' "$r" bare "$b_rps" "$b_p99" "$b_bad" "$r" patchbay "$p_rps" "$p_p99" "$p_bad"
-  awk -v b="$b_rps" -v p="$p_rps" -v bl="$b_p99" -v pl="$p_p99" \
-    'BEGIN { printf "round %s: Patchbay/bare throughput %.2f (target >= 0.85); p99 difference %+.2f ms (target <= 0.5)\n", "'"$r"'", p / b, pl - bl }'
+  read -r b_rps b_p99 b_bad b_cpu < <(run_wrk "$bare_url" "$duration" "$work/bare-$r.txt" "$bare_pid")
+  read -r p_rps p_p99 p_bad p_cpu < <(run_wrk "$patchbay_url" "$duration" "$work/patchbay-$r.txt" "$patchbay_pid")
+  printf '%-6s %-10s %12s %10s %8s %14s\n' "$r" bare "$b_rps" "$b_p99" "$b_bad" "$b_cpu" "$r" patchbay "$p_rps" "$p_p99" "$p_bad" "$p_cpu"
+  awk -v b="$b_rps" -v p="$p_rps" -v bl="$b_p99" -v pl="$p_p99" -v bc="$b_cpu" -v pc="$p_cpu" \
+    'BEGIN { printf "round %s: Patchbay/bare throughput %.2f (target >= 0.85); p99 difference %+.2f ms (target <= 0.5); CPU per request %.2fx the bare proxy'"'"'s\n", "'"$r"'", p / b, pl - bl, (bc > 0 ? pc / bc : 0) }'
+  if [ -n "${LOAD_COMPARE_DIR:-}" ]; then
+    read -r c_rps c_p99 c_bad c_cpu < <(run_wrk "$compare_url" "$duration" "$work/compare-$r.txt" "$compare_pid")
+    printf '%-6s %-10s %12s %10s %8s %14s\n' "$r" compare "$c_rps" "$c_p99" "$c_bad" "$c_cpu"
+    awk -v b="$b_rps" -v c="$c_rps" -v bl="$b_p99" -v cl="$c_p99" -v bc="$b_cpu" -v cc="$c_cpu" \
+      'BEGIN { printf "round %s: compare/bare throughput %.2f; p99 difference %+.2f ms; CPU per request %.2fx the bare proxy'"'"'s\n", "'"$r"'", c / b, cl - bl, (bc > 0 ? cc / bc : 0) }'
+  fi
 done
 echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"

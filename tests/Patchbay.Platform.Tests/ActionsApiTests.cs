@@ -1,4 +1,5 @@
 using System.Net;
+using System.Text;
 using System.Text.Json;
 
 namespace Patchbay.Platform.Tests;
@@ -22,6 +23,29 @@ public class ActionsApiTests(PatchbayApp app)
         Assert.Equal("action", result.GetProperty("type").GetString());
         Assert.Equal(200, result.GetProperty("result").GetProperty("data").GetProperty("status").GetInt32());
         Assert.Contains(app.Upstream.Requests, r => r.PathAndQuery == "/things?limit=10" && r.Headers["X-Api-Key"] == "good-key-123");
+    }
+
+    /// <summary>Text the upstream answers on /words: an apostrophe, HTML characters, non-ASCII and an astral character.</summary>
+    public const string Words = "l'été <b>&</b> \U0001F600";
+
+    [Fact]
+    public async Task Action_Answer_IsTheResultsUtf8Json_WithTextUnescaped()
+    {
+        HttpResponseMessage response = await RunAsync(new { inputs = new { base_url = Base, path = "/words" }, auth = new { api_key = "good-key-123" } });
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("application/json", response.Content.Headers.ContentType?.MediaType);
+        byte[] body = await response.Content.ReadAsByteArrayAsync();
+        // Written once as UTF-8, relaxed escaping (served as JSON, never inside HTML): the text reads as the upstream sent it,
+        // but for the astral character, which System.Text.Json's encoders always escape.
+        string text = Encoding.UTF8.GetString(body);
+        Assert.Contains("\"text\":\"l'été <b>&</b> \\uD83D\\uDE00\"", text, StringComparison.Ordinal);
+        using JsonDocument document = JsonDocument.Parse(body);
+        JsonElement result = document.RootElement;
+        Assert.Equal(["version", "type", "result"], result.EnumerateObject().Select(p => p.Name));
+        Assert.Equal("action", result.GetProperty("type").GetString());
+        Assert.Equal(Words, result.GetProperty("result").GetProperty("data").GetProperty("body").GetProperty("text").GetString());
+        Assert.True(response.Headers.Contains("X-Patchbay-Invocation-Id"));
     }
 
     [Fact]

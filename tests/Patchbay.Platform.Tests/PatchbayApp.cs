@@ -87,6 +87,7 @@ public sealed class PatchbayApp : WebApplicationFactory<Program>, IAsyncLifetime
         app.MapGet("/things", (HttpRequest request) =>
             request.Headers["X-Api-Key"] == "good-key-123" ? Results.Json(new { items = new[] { 1, 2, 3 } }) : Results.Json(new { error = "bad key" }, statusCode: 401));
         app.MapGet("/fail", () => Results.Json(new { error = "boom" }, statusCode: 500));
+        app.MapGet("/words", () => Results.Json(new { text = ActionsApiTests.Words }));
         app.MapGet("/slow", async (CancellationToken cancellationToken) =>
         {
             await Task.Delay(TimeSpan.FromSeconds(30), cancellationToken);

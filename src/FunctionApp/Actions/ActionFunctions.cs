@@ -3,11 +3,11 @@ using Patchbay.Platform.Actions;
 namespace Patchbay.FunctionApp.Actions;
 
 /// <summary>Actions, connected accounts and on-demand polls: <see cref="ActionsApi"/> under the Functions host.</summary>
-public sealed class ActionFunctions(ActionInvoker invoker, ILoggerFactory loggers, TimeProvider time)
+public sealed class ActionFunctions(ActionInvoker invoker, TimeProvider time)
 {
     [Function("ExecuteAction")]
     public async Task<IResult> ExecuteAction([HttpTrigger(AuthorizationLevel.Function, "post", Route = PatchbayRoutes.ExecuteAction)] HttpRequest req, string connector, string action) =>
-        await ActionsApi.ExecuteActionAsync(connector, action, req, invoker, loggers, req.HttpContext.RequestAborted);
+        await ActionsApi.ExecuteActionAsync(connector, action, req, invoker, req.HttpContext.RequestAborted);
 
     [Function("GetConnectedAccount")]
     public async Task<IResult> GetConnectedAccount([HttpTrigger(AuthorizationLevel.Function, "post", Route = PatchbayRoutes.ConnectedAccount)] HttpRequest req, string connector) =>

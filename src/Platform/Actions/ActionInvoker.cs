@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Text.Json;
 using Patchbay.Platform.Catalog;
 using Patchbay.Platform.Connections;
@@ -13,6 +14,12 @@ namespace Patchbay.Platform.Actions;
 /// </summary>
 public sealed class ActionInvoker(ConnectorCatalog catalog, ConnectionStore connections, FetchClient fetch, OAuth.OAuthTokens tokens, ILoggerFactory loggers)
 {
+    // One logger per category for the life of the app, not one lookup (under the factory's lock) per request.
+    private readonly ConcurrentDictionary<string, ILogger> _connectorLoggers = new(StringComparer.Ordinal);
+
+    /// <summary>The <c>Patchbay.Actions</c> logger: what the actions API logs.</summary>
+    public ILogger ActionsLogger { get; } = loggers.CreateLogger("Patchbay.Actions");
+
     public Connector GetConnector(string id) =>
         catalog.TryGet(id, out Connector connector)
             ? connector
@@ -113,7 +120,7 @@ public sealed class ActionInvoker(ConnectorCatalog catalog, ConnectionStore conn
     public ConnectorContext CreateContext(Connector connector, ConnectorAuth auth, IReadOnlyDictionary<string, string>? metadata = null)
     {
         ConnectorContextOptions options = connector.CreateContextOptions(auth);
-        options.Logger = loggers.CreateLogger("Patchbay.Connectors." + connector.Id);
+        options.Logger = _connectorLoggers.GetOrAdd(connector.Id, static (id, factory) => factory.CreateLogger("Patchbay.Connectors." + id), loggers);
         if (metadata is not null) options.Metadata = metadata;
         return new ConnectorContext(fetch, options);
     }

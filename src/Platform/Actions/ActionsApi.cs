@@ -27,22 +27,24 @@ public static class ActionsApi
         return api;
     }
 
-    public static async Task<ContentHttpResult> ExecuteActionAsync(string connector, string action, HttpRequest request, ActionInvoker invoker, ILoggerFactory loggers, CancellationToken cancellationToken)
+    /// <summary>Runs the action; the answer is the result's JSON, written once to the response as UTF-8.</summary>
+    public static async Task<IntegrationResultHttpResult> ExecuteActionAsync(string connector, string action, HttpRequest request, ActionInvoker invoker, CancellationToken cancellationToken)
     {
         JsonElement body = await RequestBody.ReadObjectAsync(request, ActionFields, cancellationToken);
         Connector target = invoker.GetConnector(connector);
         string? connectionId = RequestBody.OptionalString(body, "connection_id");
         PatchbayTelemetry.Describe(connectionId: connectionId);
-        ILogger logger = loggers.CreateLogger("Patchbay.Actions");
+        ILogger logger = invoker.ActionsLogger;
         using IDisposable? scope = logger.BeginScope(new LogScope(
             KeyValuePair.Create("Connector", (object?)connector), KeyValuePair.Create("Action", (object?)action), KeyValuePair.Create("ConnectionId", (object?)connectionId)));
         IntegrationResult result = await invoker.RunAsync(target, RequestBody.OptionalObject(body, "auth"), connectionId,
             auth => target.ExecuteActionAsync(action, RequestBody.OptionalObject(body, "inputs"), invoker.CreateContext(target, auth), cancellationToken), cancellationToken);
         logger.LogDebug("Action {Connector}.{Action} finished with result type {ResultType}", connector, action, result.Type);
-        return TypedResults.Content(result.ToJson(), "application/json", statusCode: 200);
+        return new IntegrationResultHttpResult(result);
     }
 
-    public static async Task<ContentHttpResult> GetConnectedAccountAsync(string connector, HttpRequest request, ActionInvoker invoker, CancellationToken cancellationToken)
+    /// <summary>Describes the account; the answer is the result's JSON, written once to the response as UTF-8.</summary>
+    public static async Task<IntegrationResultHttpResult> GetConnectedAccountAsync(string connector, HttpRequest request, ActionInvoker invoker, CancellationToken cancellationToken)
     {
         JsonElement body = await RequestBody.ReadObjectAsync(request, AccountFields, cancellationToken);
         Connector target = invoker.GetConnector(connector);
@@ -50,7 +52,7 @@ public static class ActionsApi
         PatchbayTelemetry.Describe(connectionId: connectionId);
         IntegrationResult result = await invoker.RunAsync(target, RequestBody.OptionalObject(body, "auth"), connectionId,
             auth => target.GetConnectedAccountAsync(invoker.CreateContext(target, auth), cancellationToken), cancellationToken);
-        return TypedResults.Content(result.ToJson(), "application/json", statusCode: 200);
+        return new IntegrationResultHttpResult(result);
     }
 
     public static async Task<Ok<PollResponse>> PollAsync(string connector, string trigger, HttpRequest request, ActionInvoker invoker, TimeProvider time, CancellationToken cancellationToken)

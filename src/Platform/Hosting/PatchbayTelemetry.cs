@@ -35,6 +35,12 @@ public static class PatchbayTelemetry
     internal static ActivitySource Source { get; } = new(SourceName, SdkInfo.Version);
 
     /// <summary>
+    /// Whether anything listens to Patchbay's spans. Hosts check it before building what only a span needs (its name,
+    /// route tags); <see cref="StartInvocation"/> and <see cref="StartPoll"/> return <see langword="null"/> when nothing does.
+    /// </summary>
+    public static bool IsTracing => Source.HasListeners();
+
+    /// <summary>
     /// Registers OpenTelemetry tracing of <see cref="SourceName"/>, exported to Azure Monitor when
     /// <c>APPLICATIONINSIGHTS_CONNECTION_STRING</c> is set (nothing leaves the process otherwise).
     /// <paramref name="configureHost"/> adds what only one host has (the isolated worker's defaults).

@@ -1,4 +1,5 @@
 using System.Net;
+using System.Net.Http.Headers;
 using System.Runtime.ExceptionServices;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -148,7 +149,11 @@ public class FetchClient : IDisposable
                 static (ctx, state) => state.Client.SendAttemptAsync(state.Plan, ctx.CancellationToken),
                 resilienceContext,
                 (Client: this, Plan: plan)).ConfigureAwait(false);
-            plan.Logger.LogDebug("{Method} {Target} answered {Status} after {Attempts} attempt(s)", plan.Method.Method, plan.Target, (int)response.StatusCode, plan.Attempts);
+            if (plan.Logger.IsEnabled(LogLevel.Debug))
+            {
+                plan.Logger.LogDebug("{Method} {Target} answered {Status} after {Attempts} attempt(s)", plan.Method.Method, plan.Target, (int)response.StatusCode, plan.Attempts);
+            }
+
             return await FetchResponseReader.ReadAsync(response, plan, _timeProvider, cancellationToken).ConfigureAwait(false);
         }
         catch (TimeoutRejectedException ex)
@@ -190,7 +195,12 @@ public class FetchClient : IDisposable
     private async ValueTask<HttpResponseMessage> SendAttemptAsync(FetchPlan plan, CancellationToken cancellationToken)
     {
         int attempt = ++plan.Attempts;
-        plan.Logger.LogDebug("Sending {Method} {Target} (attempt {Attempt})", plan.Method.Method, plan.Target, attempt);
+        if (plan.Logger.IsEnabled(LogLevel.Debug))
+        {
+            // Target is built (host, path, credentials masked) only when the line is written.
+            plan.Logger.LogDebug("Sending {Method} {Target} (attempt {Attempt})", plan.Method.Method, plan.Target, attempt);
+        }
+
         HttpClient client = _ownedClient ?? _clientFactory!.CreateClient(FetchConstants.HttpClientName);
 
         Uri logical = plan.Url;
@@ -299,8 +309,9 @@ public class FetchClient : IDisposable
             System.Buffers.ArrayPool<byte>.Shared.Return(chunk);
         }
 
-        var buffered = new ByteArrayContent(buffer.GetBuffer(), 0, (int)buffer.Length);
-        foreach (KeyValuePair<string, IEnumerable<string>> header in original.Headers)
+        var buffered = new BufferedContent(buffer.GetBuffer(), (int)buffer.Length);
+        // As received (NonValidated: no parsing of values the reader only copies).
+        foreach (KeyValuePair<string, HeaderStringValues> header in original.Headers.NonValidated)
         {
             if (!string.Equals(header.Key, "Content-Length", StringComparison.OrdinalIgnoreCase))
             {
@@ -310,6 +321,12 @@ public class FetchClient : IDisposable
 
         response.Content = buffered;
         original.Dispose();
+    }
+
+    /// <summary>A body read into memory by <see cref="BufferBodyAsync"/>; <see cref="Bytes"/> lets the reader parse it without another copy.</summary>
+    internal sealed class BufferedContent(byte[] buffer, int length) : ByteArrayContent(buffer, 0, length)
+    {
+        public ReadOnlyMemory<byte> Bytes { get; } = buffer.AsMemory(0, length);
     }
 
     private static FetchBlockedException? FindBlocked(Exception exception)

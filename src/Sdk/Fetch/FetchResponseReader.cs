@@ -12,11 +12,9 @@ internal static class FetchResponseReader
         HttpResponseMessage response, FetchPlan plan, TimeProvider timeProvider, CancellationToken cancellationToken)
     {
         var headers = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
-        foreach (KeyValuePair<string, IEnumerable<string>> header in response.Headers.Concat(response.Content.Headers))
-        {
-            string value = string.Join(", ", header.Value);
-            headers[header.Key] = headers.TryGetValue(header.Key, out string? existing) ? existing + ", " + value : value;
-        }
+        // The values as received (NonValidated: no parse and re-format of each value), several joined by ", ".
+        AddHeaders(headers, response.Headers.NonValidated);
+        AddHeaders(headers, response.Content.Headers.NonValidated);
 
         JsonElement data = await ReadBodyAsync(response.Content, cancellationToken).ConfigureAwait(false);
         int status = (int)response.StatusCode;
@@ -34,6 +32,15 @@ internal static class FetchResponseReader
         throw new HttpError(status, message, data) { Headers = headers };
     }
 
+    private static void AddHeaders(Dictionary<string, string> headers, HttpHeadersNonValidated values)
+    {
+        foreach (KeyValuePair<string, HeaderStringValues> header in values)
+        {
+            string value = header.Value.ToString();
+            headers[header.Key] = headers.TryGetValue(header.Key, out string? existing) ? existing + ", " + value : value;
+        }
+    }
+
     /// <summary>Retry-After as a delay (seconds or an HTTP date), or <see langword="null"/> when absent or unreadable.</summary>
     public static TimeSpan? GetRetryAfter(HttpResponseMessage response, TimeProvider timeProvider)
     {
@@ -44,24 +51,24 @@ internal static class FetchResponseReader
 
     internal static async Task<JsonElement> ReadBodyAsync(HttpContent content, CancellationToken cancellationToken)
     {
-        byte[] bytes = await content.ReadAsByteArrayAsync(cancellationToken).ConfigureAwait(false);
+        // FetchClient buffered the body already (within the response size limit): parse those bytes, no copy.
+        ReadOnlyMemory<byte> bytes = content is FetchClient.BufferedContent buffered
+            ? buffered.Bytes
+            : await content.ReadAsByteArrayAsync(cancellationToken).ConfigureAwait(false);
         if (bytes.Length == 0)
         {
             return default;
         }
 
+        // Without a UTF-8 byte order mark, EF BB BF ("\uFEFF"u8; a "\xEF\xBB\xBF"u8 literal would be the UTF-8 of three
+        // Latin-1 characters): JsonDocument.Parse of bytes does not skip one, and text read as UTF-8 should not start with it.
+        ReadOnlyMemory<byte> unmarked = bytes.Span.StartsWith("\uFEFF"u8) ? bytes[3..] : bytes;
         string? mediaType = content.Headers.ContentType?.MediaType;
         if (mediaType is null || IsJson(mediaType))
         {
-            ReadOnlyMemory<byte> json = bytes;
-            if (json.Span.StartsWith("\xEF\xBB\xBF"u8))
-            {
-                json = json[3..];
-            }
-
             try
             {
-                using JsonDocument document = JsonDocument.Parse(json);
+                using JsonDocument document = JsonDocument.Parse(unmarked);
                 return document.RootElement.Clone();
             }
             catch (JsonException)
@@ -71,7 +78,7 @@ internal static class FetchResponseReader
         }
 
         string text = mediaType is null
-            ? Encoding.UTF8.GetString(bytes)
+            ? Encoding.UTF8.GetString(unmarked.Span)
             : await content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
         return JsonSerializer.SerializeToElement(text);
     }

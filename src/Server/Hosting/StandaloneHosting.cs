@@ -1,9 +1,6 @@
 using System.Diagnostics;
-using System.Security.Cryptography;
-using System.Text;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Mvc;
-using Microsoft.Extensions.Options;
 using OpenTelemetry.Trace;
 using Patchbay.Platform.Hosting;
 using Patchbay.Platform.Mcp;
@@ -69,6 +66,7 @@ public static class StandaloneHosting
         services.AddPatchbayMcp();
         services.AddSingleton<PollChannel>();
         services.AddHostedService<PollBatchConsumer>();
+        services.AddSingleton<ApiKeyCheck>();
         services.AddHostedService<PollingScheduler>();
         return builder;
     }
@@ -83,10 +81,13 @@ public static class StandaloneHosting
         // After the path rewrite above, so /api/docs routes to the page itself; before the invocation scope, so the
         // request's span is named after its endpoint (ExecuteAction, as the function is) and carries its route values.
         app.UseRouting();
-        app.Use(InvocationScopeAsync);
+        // Resolved once, not per request: the request logger and the hashed keys.
+        ILogger requests = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Patchbay.Requests");
+        app.Use((context, next) => InvocationScopeAsync(context, next, requests));
         app.UseExceptionHandler();
         app.UseStatusCodePages(WriteStatusProblemAsync);
-        app.Use(RequireApiKeyAsync);
+        ApiKeyCheck keys = app.Services.GetRequiredService<ApiKeyCheck>();
+        app.Use((context, next) => RequireApiKeyAsync(context, next, keys));
         return app;
     }
 
@@ -103,7 +104,7 @@ public static class StandaloneHosting
         options.HeadContent = $"<base href=\"{System.Net.WebUtility.HtmlEncode(context.Request.PathBase + DocsPath)}/\" />";
         context.Response.Headers.CacheControl = "no-store";
         context.Response.Headers["Referrer-Policy"] = "no-referrer";
-        if (context.Request.Query["code"].FirstOrDefault() is { Length: > 0 } code && IsApiKey(context, code))
+        if (context.Request.Query["code"].FirstOrDefault() is { Length: > 0 } code && context.RequestServices.GetRequiredService<ApiKeyCheck>().Matches(code))
         {
             options.AddPreferredSecuritySchemes(FunctionKeyScheme).AddApiKeyAuthentication(FunctionKeyScheme, scheme => scheme.Value = code);
         }
@@ -130,21 +131,24 @@ public static class StandaloneHosting
 
     // Every log line and the span of a request carry its invocation id: the caller's X-Azure-Functions-InvocationId, or a new one.
     // Routing has run (see UsePatchbayServer), so the span is named after the endpoint (ExecuteAction, as the function is).
-    private static async Task InvocationScopeAsync(HttpContext context, RequestDelegate next)
+    private static async Task InvocationScopeAsync(HttpContext context, RequestDelegate next, ILogger logger)
     {
         string invocationId = context.Request.Headers[InvocationIdHeader].FirstOrDefault() is { Length: > 0 } fromHost
             ? fromHost
             : Guid.NewGuid().ToString();
         context.Items[InvocationIds.ItemKey] = invocationId;
         // On starting, so a problem written after the exception handler cleared the response still carries it.
-        context.Response.OnStarting(() =>
+        context.Response.OnStarting(static state =>
         {
-            context.Response.Headers[InvocationIds.ResponseHeader] = invocationId;
+            var started = (HttpContext)state;
+            started.Response.Headers[InvocationIds.ResponseHeader] = InvocationIds.Get(started);
             return Task.CompletedTask;
-        });
-        ILogger logger = context.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger("Patchbay.Requests");
-        string name = context.GetEndpoint()?.Metadata.GetMetadata<IEndpointNameMetadata>()?.EndpointName ?? $"{context.Request.Method} {context.Request.Path}";
-        using Activity? activity = PatchbayTelemetry.StartInvocation(name, invocationId, isTimer: false);
+        }, context);
+        // The span only when a listener samples Patchbay's source (an exporter is configured, or a test listens); its name
+        // and route tags are built only then.
+        using Activity? activity = PatchbayTelemetry.IsTracing
+            ? PatchbayTelemetry.StartInvocation(context.GetEndpoint()?.Metadata.GetMetadata<IEndpointNameMetadata>()?.EndpointName ?? $"{context.Request.Method} {context.Request.Path}", invocationId, isTimer: false)
+            : null;
         PatchbayTelemetry.DescribeRoute(activity, context);
         using (logger.BeginScope(new LogScope(KeyValuePair.Create("InvocationId", (object?)invocationId))))
         {
@@ -164,7 +168,7 @@ public static class StandaloneHosting
     }
 
     // Standalone, the app checks keys as the Functions host would check function keys.
-    private static async Task RequireApiKeyAsync(HttpContext context, RequestDelegate next)
+    private static async Task RequireApiKeyAsync(HttpContext context, RequestDelegate next, ApiKeyCheck keys)
     {
         PathString path = context.Request.Path;
         // Anonymous as the Functions host's anonymous functions: health, readiness, the OAuth callback (a provider redirects
@@ -180,8 +184,7 @@ public static class StandaloneHosting
         string? fromQuery = context.Request.Query["code"].FirstOrDefault();
         bool isDocs = path.StartsWithSegments(DocsPath, StringComparison.OrdinalIgnoreCase) || path.StartsWithSegments(OpenApiPath, StringComparison.OrdinalIgnoreCase);
         string? presented = context.Request.Headers["x-functions-key"].FirstOrDefault() ?? fromQuery ?? (isDocs ? context.Request.Cookies[DocsKeyCookie] : null);
-        IReadOnlyList<string> keys = context.RequestServices.GetRequiredService<IOptions<PatchbayOptions>>().Value.ApiKeyList;
-        if (presented is not null && keys.Any(key => FixedTimeEquals(key, presented)))
+        if (presented is not null && keys.Matches(presented))
         {
             // A browser opening /api/docs?code=... keeps the key for the page's own requests (its scripts, the OpenAPI document).
             if (fromQuery is not null && path.StartsWithSegments(DocsPath, StringComparison.OrdinalIgnoreCase))
@@ -199,9 +202,4 @@ public static class StandaloneHosting
         throw new ApiProblem(401, ProblemTypes.Unauthorized, presented is null ? "An API key is required" : "The API key is not valid", detail);
     }
 
-    private static bool IsApiKey(HttpContext context, string presented) =>
-        context.RequestServices.GetRequiredService<IOptions<PatchbayOptions>>().Value.ApiKeyList.Any(key => FixedTimeEquals(key, presented));
-
-    private static bool FixedTimeEquals(string expected, string presented) =>
-        CryptographicOperations.FixedTimeEquals(SHA256.HashData(Encoding.UTF8.GetBytes(expected)), SHA256.HashData(Encoding.UTF8.GetBytes(presented)));
 }

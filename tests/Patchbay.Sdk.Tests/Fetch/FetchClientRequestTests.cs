@@ -121,6 +121,52 @@ public class FetchClientRequestTests(LoopbackServers servers)
         if (contentType is not null) Assert.Equal(contentType, response.Headers["CONTENT-TYPE"]);
     }
 
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task Response_HeadersAsSent_RepeatsJoined_BodyParsedFromTheBufferWithItsBom(bool declaredLength)
+    {
+        byte[] body = [0xEF, 0xBB, 0xBF, .. Encoding.UTF8.GetBytes("""{"text":"l'été","n":[1,2]}""")];
+        string route = Server.Route(async (ctx, _) =>
+        {
+            ctx.Response.ContentType = "application/json; charset=utf-8";
+            ctx.Response.Headers.Append("X-Multi", "a");
+            ctx.Response.Headers.Append("X-Multi", "b, c");
+            ctx.Response.Headers["X-Date"] = "Mon, 30 Nov 2026 04:00:00 GMT";
+            if (declaredLength) ctx.Response.ContentLength = body.Length;
+            await ctx.Response.Body.WriteAsync(body);
+        });
+        using FetchClient client = FetchTestClients.Create();
+
+        FetchResponse response = await FetchTestClients.Context(client).FetchAsync(Server.Url(route));
+
+        Assert.Equal("a, b, c", response.Headers["x-multi"]);
+        Assert.Equal("Mon, 30 Nov 2026 04:00:00 GMT", response.Headers["X-Date"]);
+        Assert.Equal("application/json; charset=utf-8", response.Headers["Content-Type"]);
+        // The body is read whole (and decompressed), so a declared length is not passed on, declared or not.
+        Assert.False(response.Headers.ContainsKey("Content-Length"));
+        Assert.Equal("l'été", response.Data.GetProperty("text").GetString());
+        Assert.Equal(2, response.Data.GetProperty("n").GetArrayLength());
+    }
+
+    [Theory]
+    [InlineData(null)]
+    [InlineData("text/plain; charset=utf-8")]
+    public async Task Response_TextWithAByteOrderMark_IsTheTextWithoutIt(string? contentType)
+    {
+        string route = Server.Route(async (ctx, _) =>
+        {
+            if (contentType is not null) ctx.Response.ContentType = contentType;
+            byte[] body = [0xEF, 0xBB, 0xBF, .. Encoding.UTF8.GetBytes("plain été")];
+            await ctx.Response.Body.WriteAsync(body);
+        });
+        using FetchClient client = FetchTestClients.Create();
+
+        FetchResponse response = await FetchTestClients.Context(client).FetchAsync(Server.Url(route));
+
+        Assert.Equal("plain été", response.Data.GetString());
+    }
+
     [Fact]
     public async Task Response_NoContent_HasUndefinedData()
     {

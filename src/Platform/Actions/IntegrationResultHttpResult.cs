@@ -1,0 +1,53 @@
+using System.Text.Encodings.Web;
+using System.Text.Json;
+using Patchbay.Sdk;
+
+namespace Patchbay.Platform.Actions;
+
+/// <summary>
+/// An <see cref="IntegrationResult"/> as a 200 <c>application/json</c> answer, written once: straight from the result
+/// into the response's <see cref="HttpResponse.BodyWriter"/> as UTF-8, with no string and no second encoding in
+/// between. Both hosts execute it (the isolated worker's ASP.NET Core integration runs any <see cref="IResult"/>).
+/// </summary>
+public sealed class IntegrationResultHttpResult : IResult, IStatusCodeHttpResult, IContentTypeHttpResult, IValueHttpResult, IValueHttpResult<IntegrationResult>
+{
+    /// <summary>The media type of the answer.</summary>
+    public const string JsonContentType = "application/json";
+
+    // Served as application/json, never inside HTML: apostrophes and non-ASCII text stay readable (as IntegrationResult.ToJson).
+    private static readonly JsonWriterOptions WriterOptions = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
+    /// <summary>Wraps <paramref name="result"/>.</summary>
+    public IntegrationResultHttpResult(IntegrationResult result)
+    {
+        ArgumentNullException.ThrowIfNull(result);
+        Value = result;
+    }
+
+    /// <summary>The result the body holds.</summary>
+    public IntegrationResult Value { get; }
+
+    object? IValueHttpResult.Value => Value;
+
+    // Always 200: an action's expected failure is a result of type "error", not an HTTP error.
+    int? IStatusCodeHttpResult.StatusCode => StatusCodes.Status200OK;
+
+    string IContentTypeHttpResult.ContentType => JsonContentType;
+
+    /// <summary>Writes the status, the content type and the result's JSON, and flushes.</summary>
+    public async Task ExecuteAsync(HttpContext httpContext)
+    {
+        ArgumentNullException.ThrowIfNull(httpContext);
+        HttpResponse response = httpContext.Response;
+        response.StatusCode = StatusCodes.Status200OK;
+        response.ContentType = JsonContentType;
+        // Synchronous into the pipe's memory (no I/O until the flush below); a result is at most FetchOptions.MaxResponseBytes
+        // of upstream data plus its envelope, the same bound the string it replaces had.
+        using (var writer = new Utf8JsonWriter(response.BodyWriter, WriterOptions))
+        {
+            Value.WriteTo(writer);
+        }
+
+        await response.BodyWriter.FlushAsync(httpContext.RequestAborted);
+    }
+}
