@@ -538,7 +538,7 @@ internal sealed class UniqueItemsKeyword(string schemaPath) : Keyword(schemaPath
         }
 
         int[]? rented = null;
-        Span<int> hashes = length <= StackItems ? stackalloc int[StackItems] : (rented = ArrayPool<int>.Shared.Rent(length));
+        Span<int> hashes = length <= StackItems ? stackalloc int[length] : (rented = ArrayPool<int>.Shared.Rent(length));
         try
         {
             int i = 0;

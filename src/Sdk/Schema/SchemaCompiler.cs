@@ -350,6 +350,13 @@ internal sealed class SchemaCompiler
         AddBound(schema, path, "maximum", exclusiveMaximumFlag ? BoundKind.ExclusiveMaximum : BoundKind.Maximum, numbers);
         AddBound(schema, path, "exclusiveMinimum", BoundKind.ExclusiveMinimum, numbers);
         AddBound(schema, path, "exclusiveMaximum", BoundKind.ExclusiveMaximum, numbers);
+        if (numbers.Count > 1)
+        {
+            // numbers holds only this schema's bounds so far: read the instance once for all of them.
+            BoundKeyword[] bounds = [.. numbers.Cast<BoundKeyword>()];
+            numbers.Clear();
+            numbers.Add(new BoundsKeyword(bounds));
+        }
         if (schema.TryGetProperty("multipleOf", out JsonElement divisor))
         {
             if (divisor.ValueKind != JsonValueKind.Number || JsonNumber.Read(divisor).Sign <= 0)
