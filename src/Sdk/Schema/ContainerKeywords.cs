@@ -147,9 +147,15 @@ internal sealed class RequiredNames
     /// <summary>Folds <paramref name="names"/> into a pass over <paramref name="properties"/>; <see langword="null"/> when they do not fit in the bits.</summary>
     public static RequiredNames? TryCreate(string schemaPath, NamedSchema[] names, NamedSchema[] properties)
     {
-        if (!PropertyLookup.HasDistinctNames(properties))
+        // Linear in the names and properties however many there are: a hostile schema cannot make compiling quadratic.
+        // A schema that repeats a property key keeps the separate keyword (and the lookup takes no hint for it).
+        var indexes = new Dictionary<string, int>(properties.Length, StringComparer.Ordinal);
+        for (int i = 0; i < properties.Length; i++)
         {
-            return null;
+            if (!indexes.TryAdd(Convert.ToHexString(properties[i].Utf8), i))
+            {
+                return null;
+            }
         }
 
         var bits = new (bool Other, int Bit)[names.Length];
@@ -157,8 +163,7 @@ internal sealed class RequiredNames
         for (int i = 0; i < names.Length; i++)
         {
             byte[] name = names[i].Utf8;
-            int index = Array.FindIndex(properties, p => p.Utf8.AsSpan().SequenceEqual(name));
-            if (index >= 0)
+            if (indexes.TryGetValue(Convert.ToHexString(name), out int index))
             {
                 if (index >= 64)
                 {
