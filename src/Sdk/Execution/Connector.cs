@@ -214,12 +214,13 @@ public sealed class Connector
         return CheckRecords(records, definition.Output, subject);
     }
 
-    // One pass, no LINQ: each id read once (the key is the id's text), each record's data validated once against the
-    // compiled output_schema (allocation-free when valid), the seen-set sized for the batch up front.
+    // One pass, no LINQ: each id read once and compared on its UTF-8 bytes (PollRecordIds: no string per id), each
+    // record's data validated once against the compiled output_schema (allocation-free when valid), the id table
+    // rented and sized for the batch up front.
     private static List<PollRecord> CheckRecords(IReadOnlyList<PollRecord> records, JsonSchema output, string subject)
     {
         List<FieldError>? errors = null;
-        var seen = new HashSet<string>(records.Count, StringComparer.Ordinal);
+        using var seen = new PollRecordIds(records);
         var unique = new List<PollRecord>(records.Count);
         for (int i = 0; i < records.Count; i++)
         {
@@ -230,13 +231,7 @@ public sealed class Connector
                 continue;
             }
 
-            string? key = record.Id.ValueKind switch
-            {
-                JsonValueKind.Number => record.Id.GetRawText(),
-                JsonValueKind.String => record.Id.GetString(),
-                _ => null,
-            };
-            if (string.IsNullOrEmpty(key))
+            if (!seen.TryRead(i))
             {
                 (errors ??= []).Add(new FieldError($"/{i}/id", "is required: a non-empty string or a number that identifies the record"));
                 continue;
@@ -255,7 +250,7 @@ public sealed class Connector
             }
 
             // After validation, so a repeat of an invalid record is still reported; errors make the batch fail anyway.
-            if (errors is null && seen.Add(key)) unique.Add(record);
+            if (errors is null && seen.Add(i)) unique.Add(record);
         }
 
         if (errors is not null)

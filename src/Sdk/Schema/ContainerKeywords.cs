@@ -14,13 +14,18 @@ internal sealed class NamedSchema(string name, SchemaNode node)
     public SchemaNode Node { get; } = node;
 }
 
-/// <summary><c>properties</c>, <c>patternProperties</c> and <c>additionalProperties</c> in one pass over the object.</summary>
+/// <summary>
+/// <c>properties</c>, <c>patternProperties</c> and <c>additionalProperties</c> in one pass over the object, and, when the
+/// compiler folds it in (<see cref="RequiredNames"/>), <c>required</c> from the same pass: each property is looked up
+/// once, and a required name is present when its bit is set, instead of a scan of the object per required name.
+/// </summary>
 internal sealed class PropertiesKeyword(
     string schemaPath,
     NamedSchema[] properties,
     (RegexPredicate Pattern, SchemaNode Node)[] patterns,
     SchemaNode? additional,
-    int maxDepth) : Keyword(schemaPath, "properties")
+    int maxDepth,
+    RequiredNames? required = null) : Keyword(schemaPath, "properties")
 {
     private readonly PropertyLookup _lookup = new(properties);
     private readonly string _additionalPath = schemaPath[..schemaPath.LastIndexOf('/')] + "/additionalProperties";
@@ -28,13 +33,18 @@ internal sealed class PropertiesKeyword(
     public override bool Evaluate(JsonElement instance, ValidationContext? context, int instanceDepth, int refDepth)
     {
         bool valid = true;
+        ulong seen = 0;
+        ulong seenOthers = 0;
+        int hint = 0;
         foreach (JsonProperty property in instance.EnumerateObject())
         {
             bool matched = false;
-            int index = _lookup.Find(property);
+            int index = _lookup.Find(property, hint);
             if (index >= 0)
             {
                 matched = true;
+                hint = index + 1;
+                seen |= index < 64 ? 1UL << index : 0;
                 if (!DescendProperty(properties[index].Node, property, context, instanceDepth, maxDepth))
                 {
                     if (context is null || context.Stopped)
@@ -44,6 +54,12 @@ internal sealed class PropertiesKeyword(
 
                     valid = false;
                 }
+            }
+
+            if (required is { Others: { } others })
+            {
+                int other = others.Find(property, 0);
+                seenOthers |= other >= 0 ? 1UL << other : 0;
             }
 
             foreach ((RegexPredicate pattern, SchemaNode node) in patterns)
@@ -88,7 +104,121 @@ internal sealed class PropertiesKeyword(
             }
         }
 
-        return valid;
+        return required is null || required.Check(seen, seenOthers, context) ? valid : false;
+    }
+}
+
+/// <summary>
+/// A <c>required</c> list folded into <see cref="PropertiesKeyword"/>'s pass. Each name is a bit: the index of its
+/// entry in <c>properties</c> (below 64), or an index into <see cref="Others"/>, a lookup of the required names that
+/// <c>properties</c> does not list (at most 64). Missing names are reported in the order <c>required</c> lists them,
+/// at the same paths as <see cref="RequiredKeyword"/>.
+/// </summary>
+internal sealed class RequiredNames
+{
+    private readonly NamedSchema[] _names;
+    private readonly (bool Other, int Bit)[] _bits;
+    private readonly ulong _mask;
+    private readonly ulong _othersMask;
+    private readonly string _schemaPath;
+
+    private RequiredNames(string schemaPath, NamedSchema[] names, (bool Other, int Bit)[] bits, PropertyLookup? others)
+    {
+        _schemaPath = schemaPath;
+        _names = names;
+        _bits = bits;
+        Others = others;
+        foreach ((bool other, int bit) in bits)
+        {
+            if (other)
+            {
+                _othersMask |= 1UL << bit;
+            }
+            else
+            {
+                _mask |= 1UL << bit;
+            }
+        }
+    }
+
+    /// <summary>The required names <c>properties</c> does not list; <see langword="null"/> when it lists them all.</summary>
+    public PropertyLookup? Others { get; }
+
+    /// <summary>Folds <paramref name="names"/> into a pass over <paramref name="properties"/>; <see langword="null"/> when they do not fit in the bits.</summary>
+    public static RequiredNames? TryCreate(string schemaPath, NamedSchema[] names, NamedSchema[] properties)
+    {
+        // Linear in the names and properties however many there are: a hostile schema cannot make compiling quadratic.
+        // A schema that repeats a property key keeps the separate keyword (and the lookup takes no hint for it).
+        var indexes = new Dictionary<string, int>(properties.Length, StringComparer.Ordinal);
+        for (int i = 0; i < properties.Length; i++)
+        {
+            if (!indexes.TryAdd(Convert.ToHexString(properties[i].Utf8), i))
+            {
+                return null;
+            }
+        }
+
+        var bits = new (bool Other, int Bit)[names.Length];
+        var others = new List<NamedSchema>();
+        for (int i = 0; i < names.Length; i++)
+        {
+            byte[] name = names[i].Utf8;
+            if (indexes.TryGetValue(Convert.ToHexString(name), out int index))
+            {
+                if (index >= 64)
+                {
+                    return null;
+                }
+
+                bits[i] = (false, index);
+                continue;
+            }
+
+            int other = others.FindIndex(p => p.Utf8.AsSpan().SequenceEqual(name));
+            if (other < 0)
+            {
+                other = others.Count;
+                others.Add(names[i]);
+            }
+
+            if (other >= 64)
+            {
+                return null;
+            }
+
+            bits[i] = (true, other);
+        }
+
+        return new RequiredNames(schemaPath, names, bits, others.Count == 0 ? null : new PropertyLookup([.. others]));
+    }
+
+    /// <summary>Whether every name was seen; with a context, reports each missing one.</summary>
+    public bool Check(ulong seen, ulong seenOthers, ValidationContext? context)
+    {
+        if ((seen & _mask) == _mask && (seenOthers & _othersMask) == _othersMask)
+        {
+            return true;
+        }
+
+        if (context is null)
+        {
+            return false;
+        }
+
+        for (int i = 0; i < _names.Length; i++)
+        {
+            (bool other, int bit) = _bits[i];
+            if (((other ? seenOthers : seen) & (1UL << bit)) == 0)
+            {
+                context.ReportAtChild(_names[i].Name, _schemaPath, "required", "is required");
+                if (context.Stopped)
+                {
+                    return false;
+                }
+            }
+        }
+
+        return false;
     }
 }
 
@@ -99,10 +229,12 @@ internal sealed class PropertyLookup
     private readonly NamedSchema[] _entries;
     private readonly int[] _buckets = [];
     private readonly int[] _next = [];
+    private readonly bool _distinct;
 
     public PropertyLookup(NamedSchema[] entries)
     {
         _entries = entries;
+        _distinct = HasDistinctNames(entries);
         if (entries.Length > LinearLimit)
         {
             _buckets = new int[entries.Length * 2];
@@ -117,7 +249,11 @@ internal sealed class PropertyLookup
         }
     }
 
-    public int Find(JsonProperty property)
+    /// <summary>
+    /// The index of the entry named like <paramref name="property"/>, or -1. <paramref name="hint"/> is tried first:
+    /// objects usually list their properties in the schema's order, so the entry after the last match is a good guess.
+    /// </summary>
+    public int Find(JsonProperty property, int hint)
     {
         if (_entries.Length == 0)
         {
@@ -136,6 +272,12 @@ internal sealed class PropertyLookup
             }
 
             return -1;
+        }
+
+        // Unescaped, the raw name is the name. A schema that repeats a name takes no hint, so it keeps its old match.
+        if (_distinct && (uint)hint < (uint)_entries.Length && raw.SequenceEqual(_entries[hint].Utf8))
+        {
+            return hint;
         }
 
         if (_buckets.Length == 0)
@@ -160,6 +302,21 @@ internal sealed class PropertyLookup
         }
 
         return -1;
+    }
+
+    /// <summary>Whether no two entries share a name as <see cref="Find"/> compares them (UTF-8); a schema object may repeat a key.</summary>
+    public static bool HasDistinctNames(NamedSchema[] entries)
+    {
+        var names = new HashSet<string>(entries.Length, StringComparer.Ordinal);
+        foreach (NamedSchema entry in entries)
+        {
+            if (!names.Add(Convert.ToHexString(entry.Utf8)))
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 
     private static uint Hash(ReadOnlySpan<byte> bytes)
@@ -386,7 +543,7 @@ internal sealed class UniqueItemsKeyword(string schemaPath) : Keyword(schemaPath
         }
 
         int[]? rented = null;
-        Span<int> hashes = length <= StackItems ? stackalloc int[StackItems] : (rented = ArrayPool<int>.Shared.Rent(length));
+        Span<int> hashes = length <= StackItems ? stackalloc int[length] : (rented = ArrayPool<int>.Shared.Rent(length));
         try
         {
             int i = 0;

@@ -198,6 +198,16 @@ internal static class FormatChecks
 
     private static readonly IdnMapping Idn = new() { UseStd3AsciiRules = true };
 
+    /// <summary>RFC 5322 atext and the dot: what an unquoted local part may hold.</summary>
+    private static readonly System.Buffers.SearchValues<char> EmailLocalChars =
+        System.Buffers.SearchValues.Create("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789!#$%&'*+-/=?^_`{|}~.");
+
+    private static int NextIndexOfAnyExcept(ReadOnlySpan<char> value, int start, System.Buffers.SearchValues<char> allowed)
+    {
+        int next = value[start..].IndexOfAnyExcept(allowed);
+        return next < 0 ? -1 : start + next;
+    }
+
     private static bool IsHostname(ReadOnlySpan<char> v)
     {
         if (v.Length is 0 or > 253)
@@ -309,9 +319,10 @@ internal static class FormatChecks
                 return false;
             }
 
-            foreach (char c in local)
+            // One vectorised search for a character outside atext and '.'; idn-email also allows any non-ASCII one.
+            for (int bad = local.IndexOfAnyExcept(EmailLocalChars); bad >= 0; bad = NextIndexOfAnyExcept(local, bad + 1, EmailLocalChars))
             {
-                if (!(char.IsAsciiLetterOrDigit(c) || "!#$%&'*+-/=?^_`{|}~.".Contains(c, StringComparison.Ordinal) || (international && c > 127)))
+                if (!international || local[bad] <= 127)
                 {
                     return false;
                 }

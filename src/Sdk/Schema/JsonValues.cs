@@ -92,7 +92,8 @@ internal static class JsonValues
     private static bool TestUnescaped(ReadOnlySpan<byte> utf8, StringPredicate predicate)
     {
         char[]? rented = null;
-        Span<char> buffer = utf8.Length <= StackChars ? stackalloc char[StackChars] : (rented = ArrayPool<char>.Shared.Rent(utf8.Length));
+        // UTF-8 never decodes to more chars than it has bytes; only what is needed is on the stack (and zeroed).
+        Span<char> buffer = utf8.Length <= StackChars ? stackalloc char[utf8.Length] : (rented = ArrayPool<char>.Shared.Rent(utf8.Length));
         try
         {
             int length = Encoding.UTF8.GetChars(utf8, buffer);

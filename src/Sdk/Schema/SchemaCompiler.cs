@@ -350,6 +350,13 @@ internal sealed class SchemaCompiler
         AddBound(schema, path, "maximum", exclusiveMaximumFlag ? BoundKind.ExclusiveMaximum : BoundKind.Maximum, numbers);
         AddBound(schema, path, "exclusiveMinimum", BoundKind.ExclusiveMinimum, numbers);
         AddBound(schema, path, "exclusiveMaximum", BoundKind.ExclusiveMaximum, numbers);
+        if (numbers.Count > 1)
+        {
+            // numbers holds only this schema's bounds so far: read the instance once for all of them.
+            BoundKeyword[] bounds = [.. numbers.Cast<BoundKeyword>()];
+            numbers.Clear();
+            numbers.Add(new BoundsKeyword(bounds));
+        }
         if (schema.TryGetProperty("multipleOf", out JsonElement divisor))
         {
             if (divisor.ValueKind != JsonValueKind.Number || JsonNumber.Read(divisor).Sign <= 0)
@@ -525,11 +532,7 @@ internal sealed class SchemaCompiler
         }
 
         SchemaNode? additional = schema.TryGetProperty("additionalProperties", out JsonElement extra) ? Sub(location, extra, "additionalProperties") : null;
-        if (properties.Count > 0 || patterns.Count > 0 || (additional is not null && additional.BooleanSchema != true))
-        {
-            objects.Add(new PropertiesKeyword(path + "/properties", [.. properties], [.. patterns], additional, _options.MaxInstanceDepth));
-        }
-
+        NamedSchema[]? requiredList = null;
         if (schema.TryGetProperty("required", out JsonElement required))
         {
             if (required.ValueKind is JsonValueKind.True or JsonValueKind.False)
@@ -540,11 +543,24 @@ internal sealed class SchemaCompiler
             else
             {
                 NamedSchema[] names = StringArray(required, path + "/required", "required");
-                if (names.Length > 0)
-                {
-                    objects.Add(new RequiredKeyword(path + "/required", names));
-                }
+                requiredList = names.Length > 0 ? names : null;
             }
+        }
+
+        // required is checked in the properties pass when there is one (or when it names two or more properties, which
+        // one pass finds faster than a scan per name); else, or when the names do not fit its bits, on its own.
+        bool propertiesPass = properties.Count > 0 || patterns.Count > 0 || (additional is not null && additional.BooleanSchema != true);
+        RequiredNames? folded = requiredList is not null && (propertiesPass || requiredList.Length > 1)
+            ? RequiredNames.TryCreate(path + "/required", requiredList, [.. properties])
+            : null;
+        if (propertiesPass || folded is not null)
+        {
+            objects.Add(new PropertiesKeyword(path + "/properties", [.. properties], [.. patterns], propertiesPass ? additional : null, _options.MaxInstanceDepth, folded));
+        }
+
+        if (requiredList is not null && folded is null)
+        {
+            objects.Add(new RequiredKeyword(path + "/required", requiredList));
         }
 
         foreach (string name in (ReadOnlySpan<string>)["minProperties", "maxProperties"])

@@ -71,29 +71,88 @@ internal enum BoundKind
 /// <summary><c>minimum</c>, <c>maximum</c>, <c>exclusiveMinimum</c>, <c>exclusiveMaximum</c>.</summary>
 internal sealed class BoundKeyword(string schemaPath, string name, BoundKind kind, JsonNumber limit, string display) : Keyword(schemaPath, name)
 {
-    private readonly bool _limitIsLong = limit.TryGetInt64(out _);
-    private readonly long _longLimit = limit.TryGetInt64(out long whole) ? whole : 0;
+    public JsonNumber Limit { get; } = limit;
+
+    /// <summary>Whether the limit is a whole number that fits a <see cref="long"/> (<see cref="LongLimit"/>).</summary>
+    public bool LimitIsLong { get; } = limit.TryGetInt64(out _);
+
+    public long LongLimit { get; } = limit.TryGetInt64(out long whole) ? whole : 0;
 
     public override bool Evaluate(JsonElement instance, ValidationContext? context, int instanceDepth, int refDepth)
     {
-        int comparison = _limitIsLong && instance.TryGetInt64(out long value)
-            ? value.CompareTo(_longLimit)
-            : JsonNumber.Read(instance).CompareTo(limit);
-        bool valid = kind switch
-        {
-            BoundKind.Minimum => comparison >= 0,
-            BoundKind.Maximum => comparison <= 0,
-            BoundKind.ExclusiveMinimum => comparison > 0,
-            _ => comparison < 0,
-        };
-
-        return valid || (context is not null && Fail(context, kind switch
+        int comparison = LimitIsLong && instance.TryGetInt64(out long value)
+            ? value.CompareTo(LongLimit)
+            : JsonNumber.Read(instance).CompareTo(Limit);
+        return Passes(comparison) || (context is not null && Fail(context, kind switch
         {
             BoundKind.Minimum => "must be at least " + display,
             BoundKind.Maximum => "must be at most " + display,
             BoundKind.ExclusiveMinimum => "must be greater than " + display,
             _ => "must be less than " + display,
         }));
+    }
+
+    /// <summary>Whether a value that compares to the limit as <paramref name="comparison"/> (-1, 0, 1) is within the bound.</summary>
+    public bool Passes(int comparison) => kind switch
+    {
+        BoundKind.Minimum => comparison >= 0,
+        BoundKind.Maximum => comparison <= 0,
+        BoundKind.ExclusiveMinimum => comparison > 0,
+        _ => comparison < 0,
+    };
+}
+
+/// <summary>
+/// Two or more bounds of one schema (<c>minimum</c> and <c>maximum</c>, say): the fast pass reads the number once for
+/// all of them instead of once per bound. With a context each bound evaluates, and reports, as it does on its own.
+/// </summary>
+internal sealed class BoundsKeyword(BoundKeyword[] bounds) : Keyword(bounds[0].SchemaPath, bounds[0].Name)
+{
+    private readonly bool _allLong = Array.TrueForAll(bounds, b => b.LimitIsLong);
+
+    public override bool Evaluate(JsonElement instance, ValidationContext? context, int instanceDepth, int refDepth)
+    {
+        if (context is not null)
+        {
+            bool valid = true;
+            foreach (BoundKeyword bound in bounds)
+            {
+                if (!bound.Evaluate(instance, context, instanceDepth, refDepth))
+                {
+                    valid = false;
+                    if (context.Stopped)
+                    {
+                        return false;
+                    }
+                }
+            }
+
+            return valid;
+        }
+
+        if (_allLong && instance.TryGetInt64(out long value))
+        {
+            foreach (BoundKeyword bound in bounds)
+            {
+                if (!bound.Passes(value.CompareTo(bound.LongLimit)))
+                {
+                    return false;
+                }
+            }
+
+            return true;
+        }
+
+        JsonNumber number = JsonNumber.Read(instance);
+        foreach (BoundKeyword bound in bounds)
+        {
+            if (!bound.Passes(number.CompareTo(bound.Limit)))
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 }
 

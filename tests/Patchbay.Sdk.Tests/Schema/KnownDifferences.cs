@@ -212,7 +212,8 @@ internal static class KnownDifferences
             """{"format":"regex"}""", "\"(?#comment)\"", false,
             "Draft 7 validation §7.3.8: format regex means a valid ECMA-262 regular expression. JsonSchema.Net asks .NET, which "
             + "accepts its own syntax ((?#...) comments, inline flags (?i), \\a \\A \\Z \\z \\e, named blocks \\p{IsGreek}, \\é "
-            + "although IdentityEscape excludes ID_Continue characters) and "
+            + "although IdentityEscape excludes ID_Continue characters, \\1 in a pattern without a first group, which ECMA-262's "
+            + "early errors refuse and only Annex B's web-browser grammar reads as an octal escape) and "
             + "rejects ECMA-262's \\p{Letter}. relative-json-pointer (draft-handrews-relative-json-pointer-01 §3): the prefix is "
             + "ASCII digits; JsonSchema.Net throws FormatException on Arabic-Indic ones instead of answering.")
         {
@@ -221,6 +222,7 @@ internal static class KnownDifferences
                 "regex" when DotNetOnlyRegex.Contains(value) => false,
                 "regex" when value == "\\p{Letter}" => true,
                 "regex" when EscapesIdContinue(value) => false,
+                "regex" when ReferencesMissingGroup(value) => false,
                 "relative-json-pointer" when value.Any(c => char.IsDigit(c) && !char.IsAsciiDigit(c)) => false,
                 _ => null,
             },
@@ -454,6 +456,45 @@ internal static class KnownDifferences
         }
 
         return false;
+    }
+
+    /// <summary>
+    /// ECMA-262 §22.2.1.1 early errors: a DecimalEscape (\1) larger than the number of capturing groups is a syntax error
+    /// (Annex B's octal reading is for web browsers only, as the IdentityEscape rule above).
+    /// </summary>
+    private static bool ReferencesMissingGroup(string value)
+    {
+        int groups = 0;
+        int highest = 0;
+        bool inClass = false;
+        for (int i = 0; i < value.Length; i++)
+        {
+            char c = value[i];
+            if (c == '\\' && i + 1 < value.Length)
+            {
+                int start = ++i;
+                if (!inClass && value[i] is >= '1' and <= '9')
+                {
+                    while (i + 1 < value.Length && char.IsAsciiDigit(value[i + 1])) i++;
+                    highest = Math.Max(highest, int.Parse(value.AsSpan(start, Math.Min(i - start + 1, 6)), System.Globalization.CultureInfo.InvariantCulture));
+                }
+            }
+            else if (c == '[')
+            {
+                inClass = true;
+            }
+            else if (c == ']')
+            {
+                inClass = false;
+            }
+            else if (c == '(' && !inClass && (i + 1 >= value.Length || value[i + 1] != '?'
+                || (i + 3 < value.Length && value[i + 2] == '<' && value[i + 3] is not ('=' or '!'))))
+            {
+                groups++;
+            }
+        }
+
+        return highest > groups;
     }
 
     /// <summary>Draft 7's verdicts for exact values of some formats, where JsonSchema.Net's differ.</summary>
