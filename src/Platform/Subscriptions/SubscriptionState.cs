@@ -40,8 +40,18 @@ public sealed class SubscriptionState
     public int ConsecutiveFailures { get; set; }
     public string? LastError { get; set; }
     public DateTimeOffset? LastErrorAt { get; set; }
+
+    /// <summary>
+    /// Until when the run holding the subscription may hold it: from its due row's lease, not stored in this row (set
+    /// when a poll-now finds the subscription held, for its answer).
+    /// </summary>
     public DateTimeOffset? LeaseUntil { get; set; }
-    public string? LeaseOwner { get; set; }
+
+    /// <summary>
+    /// The lease (a <see cref="DueLease.Owner"/>) of the last run that finished with this row: that lease, still on the due
+    /// row, holds nothing any more. Written by the run's last commit, so a run that finds nothing new needs no write to release it.
+    /// </summary>
+    public string? ReleasedLease { get; set; }
 
     /// <summary>Whether the first poll (the baseline) has happened.</summary>
     public bool Baselined { get; set; }
@@ -68,8 +78,7 @@ public sealed class SubscriptionState
     }
 
     /// <summary>The due index RowKey: sortable UTC time to the millisecond, then the id, so a range query up to now finds what is due.</summary>
-    public static string DueIndexKey(DateTimeOffset due, string id) =>
-        due.UtcDateTime.ToString("yyyyMMddHHmmssfff", CultureInfo.InvariantCulture) + "_" + id;
+    public static string DueIndexKey(DateTimeOffset due, string id) => DueIndex.RowKeyOf(due, id);
 
     public Subscription ToSubscription() => new()
     {
@@ -126,8 +135,7 @@ public sealed class SubscriptionState
         ["ConsecutiveFailures"] = ConsecutiveFailures,
         ["LastError"] = StorageText.Bound(LastError),
         ["LastErrorAt"] = LastErrorAt,
-        ["LeaseUntil"] = LeaseUntil,
-        ["LeaseOwner"] = LeaseOwner,
+        ["ReleasedLease"] = ReleasedLease,
         ["Baselined"] = Baselined,
         ["PendingCount"] = PendingCount,
         ["HistoryCount"] = HistoryCount,
@@ -176,8 +184,7 @@ public sealed class SubscriptionState
             ConsecutiveFailures = entity.GetInt32("ConsecutiveFailures") ?? 0,
             LastError = entity.GetString("LastError"),
             LastErrorAt = entity.GetDateTimeOffset("LastErrorAt"),
-            LeaseUntil = entity.GetDateTimeOffset("LeaseUntil"),
-            LeaseOwner = entity.GetString("LeaseOwner"),
+            ReleasedLease = entity.GetString("ReleasedLease"),
             Baselined = entity.GetBoolean("Baselined") ?? false,
             SeenIds = SeenIdSet.FromProperties(SeenIdSet.PropertyNames.Select(entity.GetBinary)),
             PendingCount = entity.GetInt32("PendingCount") ?? 0,
