@@ -28,7 +28,7 @@ using Patchbay.Sdk.Fetch;
 namespace Patchbay.Benchmarks.Polling;
 
 /// <summary>
-/// <c>dotnet run -c Release --project bench/Patchbay.Benchmarks -- polling-tick [subscriptions=1000,10000] [concurrency=8]</c>:
+/// <c>dotnet run -c Release --project bench/Patchbay.Benchmarks -- polling-tick [subscriptions=1000,10000] [concurrency=the default Patchbay__PollingConcurrency]</c>:
 /// for each number of subscriptions (and each concurrency), a fresh in-memory Azurite, a loopback feed and a loopback
 /// webhook; three ticks (baseline, one new record each, nothing new), each reporting wall time and Table Storage requests
 /// per subscription, and after each tick its reference: Azurite alone doing the same requests (the same number and
@@ -40,7 +40,7 @@ internal static class PollingTickBench
     public static async Task<int> RunAsync(string[] args)
     {
         int[] counts = args.Length > 0 ? ParseList(args[0]) : [1000, 10_000];
-        int[] concurrencies = args.Length > 1 ? ParseList(args[1]) : [8];
+        int[] concurrencies = args.Length > 1 ? ParseList(args[1]) : [new PatchbayOptions().PollingConcurrency];
         Console.WriteLine($"load average before: {LoadAverage()}");
         foreach (int count in counts)
         {
@@ -202,7 +202,7 @@ internal static class PollingTickBench
 
             await Parallel.ForEachAsync(shards.SelectMany(s => s).OrderBy(s => s.RowKey, StringComparer.Ordinal), new ParallelOptions { MaxDegreeOfParallelism = _concurrency }, async (due, token) =>
             {
-                Response<TableEntity> read = await _states.GetEntityAsync<TableEntity>(due.Id, SubscriptionState.RowKey, cancellationToken: token);
+                Response<TableEntity> read = await _states.GetEntityAsync<TableEntity>(due.Id, SubscriptionState.RowKeyOf(due.Id), cancellationToken: token);
                 await _due.SubmitTransactionAsync(Move(due.Id, (due.RowKey, due.ETag), now + TimeSpan.FromMinutes(1)), token);
                 TableEntity state = states[due.Id];
                 ETag etag = read.Value.ETag;
@@ -237,7 +237,7 @@ internal static class PollingTickBench
         private static async Task<List<TableEntity>> ReadStatesAsync(TableClient states)
         {
             var rows = new List<TableEntity>();
-            await foreach (TableEntity row in states.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"RowKey eq {SubscriptionState.RowKey}"), maxPerPage: 1000))
+            await foreach (TableEntity row in states.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"RowKey ge {SubscriptionState.RowKeyFrom} and RowKey lt {SubscriptionState.RowKeyUntil}"), maxPerPage: 1000))
             {
                 row.ETag = default;
                 rows.Add(row);

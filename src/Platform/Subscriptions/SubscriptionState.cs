@@ -6,12 +6,23 @@ using Patchbay.Platform.Storage;
 namespace Patchbay.Platform.Subscriptions;
 
 /// <summary>
-/// The row a subscription lives in (table <c>subscriptions</c>, PartitionKey = id, RowKey = <c>subscription</c>):
+/// The row a subscription lives in (table <c>subscriptions</c>, PartitionKey = RowKey = id):
 /// what it watches, where it delivers, and the poll state the poller advances.
 /// </summary>
 public sealed class SubscriptionState
 {
-    public const string RowKey = "subscription";
+    /// <summary>
+    /// The state row's RowKey: the subscription id (as its PartitionKey). Unique across the table, so a store that indexes
+    /// row keys (Azurite's in-memory store finds a row by its RowKey first) finds it at once; with one RowKey shared by
+    /// every state row, each read or write of one scanned all of them. Outbox (<c>o_</c>) and history (<c>e_</c>) rows sort before it.
+    /// </summary>
+    public static string RowKeyOf(string id) => id;
+
+    /// <summary>The range of RowKeys every state row is in (ids are <c>sub_</c> and 32 hex digits): <c>ge 'sub_' and lt 'sub`'</c>.</summary>
+    public const string RowKeyFrom = "sub_";
+
+    /// <inheritdoc cref="RowKeyFrom"/>
+    public const string RowKeyUntil = "sub`";
 
     public required string Id { get; init; }
     public required string Connector { get; init; }
@@ -110,7 +121,7 @@ public sealed class SubscriptionState
         return entity;
     }
 
-    private TableEntity ToEntityWithoutSeenIds() => new(Id, RowKey)
+    private TableEntity ToEntityWithoutSeenIds() => new(Id, RowKeyOf(Id))
     {
         ["Connector"] = Connector,
         ["Trigger"] = Trigger,

@@ -12,7 +12,7 @@ namespace Patchbay.Platform.Subscriptions;
 /// Subscriptions in Table Storage.
 /// <list type="bullet">
 /// <item>Table <c>subscriptions</c>, one partition per subscription (PartitionKey = id): the state row
-/// (RowKey <c>subscription</c>), its outbox (<c>o_{event id}</c>) and its recent history
+/// (RowKey = id too), its outbox (<c>o_{event id}</c>) and its recent history
 /// (<c>e_{inverted ticks}_{seq}</c>, newest first). One partition lets a single entity-group transaction
 /// check the poller's claim (If-Match on the state row) and write outbox rows together.</item>
 /// <item>Table <c>subscriptiondue</c>, the due index and the claim (<see cref="DueIndex"/>): one due row and one pointer
@@ -110,7 +110,7 @@ public partial class SubscriptionStore
     {
         if (!IsWellFormedId(id)) return null;
         NullableResponse<TableEntity> response = await _guard.RunAsync(_table,
-            token => _table.GetEntityIfExistsAsync<TableEntity>(id, SubscriptionState.RowKey, cancellationToken: token), cancellationToken);
+            token => _table.GetEntityIfExistsAsync<TableEntity>(id, SubscriptionState.RowKeyOf(id), cancellationToken: token), cancellationToken);
         return response.HasValue ? (SubscriptionState.FromEntity(response.Value!), response.Value!.ETag) : null;
     }
 
@@ -125,8 +125,8 @@ public partial class SubscriptionStore
     public virtual async Task<ListPage<Subscription>> ListAsync(string? entityId, int max, CancellationToken cancellationToken)
     {
         string filter = entityId is null
-            ? TableClient.CreateQueryFilter($"RowKey eq {SubscriptionState.RowKey}")
-            : TableClient.CreateQueryFilter($"RowKey eq {SubscriptionState.RowKey} and EntityId eq {entityId}");
+            ? TableClient.CreateQueryFilter($"RowKey ge {SubscriptionState.RowKeyFrom} and RowKey lt {SubscriptionState.RowKeyUntil}")
+            : TableClient.CreateQueryFilter($"RowKey ge {SubscriptionState.RowKeyFrom} and RowKey lt {SubscriptionState.RowKeyUntil} and EntityId eq {entityId}");
         return await _guard.RunAsync(_table, async token =>
         {
             var newest = new NewestFirst<Subscription>(max, s => s.CreatedAt);
@@ -150,7 +150,7 @@ public partial class SubscriptionStore
     public virtual async Task<bool> DeleteAsync(string id, CancellationToken cancellationToken)
     {
         if (await GetStateIfExistsAsync(id, cancellationToken) is null) return false;
-        Response response = await _guard.RunAsync(_table, token => _table.DeleteEntityAsync(id, SubscriptionState.RowKey, ETag.All, token), cancellationToken);
+        Response response = await _guard.RunAsync(_table, token => _table.DeleteEntityAsync(id, SubscriptionState.RowKeyOf(id), ETag.All, token), cancellationToken);
         if (response.Status == 404) return false;
 
         // The pointer names the due row wherever a run moved it; a run that moves it between the read and the remove makes
