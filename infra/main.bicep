@@ -45,7 +45,7 @@ param pollingSchedule string = '0 */1 * * * *'
 @description('Subscriptions polled at once per tick (Patchbay__PollingConcurrency).')
 @minValue(1)
 @maxValue(256)
-param pollingConcurrency int = 8
+param pollingConcurrency int = 64
 
 @description('Request body limit in bytes (Patchbay__MaxRequestBytes).')
 @minValue(1024)
