@@ -134,7 +134,12 @@ internal static class PollingTickBench
             var stopwatch = Stopwatch.StartNew();
             PollingTickResult result = await poller.RunTickAsync();
             stopwatch.Stop();
-            if (result.Polled != count || result.Errors != 0) throw new InvalidOperationException($"Tick {name} polled {result.Polled} of {count} ({result.Errors} errors): {result.Summary}");
+            if (result.Polled != count || result.Errors != 0)
+            {
+                throw new InvalidOperationException($"Tick {name} polled {result.Polled} of {count} ({result.Errors} errors): {result.Summary}; {tableRequests.Count} table requests, {tableRequests.ServerErrors} answered 5xx");
+            }
+
+            if (tableRequests.ServerErrors > 0) Console.WriteLine($"({name}: {tableRequests.ServerErrors} table requests answered 5xx and were retried)");
             int requests = tableRequests.Count;
             (TimeSpan alone, int aloneRequests) = await reference.TickAsync(tables.GetTableClient(SubscriptionStore.TableName), time.GetUtcNow(), oneNew);
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
@@ -351,12 +356,25 @@ internal static class PollingTickBench
     private sealed class CountingPolicy : HttpPipelineSynchronousPolicy
     {
         private int _count;
+        private int _failed;
 
         public int Count => Volatile.Read(ref _count);
 
-        public void Reset() => Volatile.Write(ref _count, 0);
+        /// <summary>Answers with a 5xx status (Azurite refusing, e.g. a transaction that overlaps another); the SDK retries them.</summary>
+        public int ServerErrors => Volatile.Read(ref _failed);
+
+        public void Reset()
+        {
+            Volatile.Write(ref _count, 0);
+            Volatile.Write(ref _failed, 0);
+        }
 
         public override void OnSendingRequest(HttpMessage message) => Interlocked.Increment(ref _count);
+
+        public override void OnReceivedResponse(HttpMessage message)
+        {
+            if (message.Response.Status >= 500) Interlocked.Increment(ref _failed);
+        }
     }
 }
 
