@@ -90,7 +90,9 @@ internal static class PollingTickBench
         var tableRequests = new CountingPolicy();
         var tableOptions = new TableClientOptions();
         tableOptions.AddPolicy(tableRequests, HttpPipelinePosition.PerRetry);
-        var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        // Each reading of the clock moves it on by one tick (100 ns), as a real clock would: history rows (keyed by the
+        // time of their event) get distinct keys, as in production, instead of one key for a whole tick.
+        var time = new FakeTimeProvider(DateTimeOffset.UtcNow) { AutoAdvanceAmount = TimeSpan.FromTicks(1) };
 
         WebApplicationBuilder builder = WebApplication.CreateBuilder();
         builder.Configuration["AzureWebJobsStorage"] = s_connectionString;
@@ -163,6 +165,7 @@ internal static class PollingTickBench
         private readonly TableClient _states;
         private readonly TableClient _due;
         private readonly int _concurrency;
+        private long _events;
 
         public AzuriteAlone(string connectionString, int concurrency)
         {
@@ -226,7 +229,7 @@ internal static class PollingTickBench
                     [
                         new TableTransactionAction(TableTransactionActionType.UpdateReplace, state, etag),
                         new TableTransactionAction(TableTransactionActionType.Delete, new TableEntity(due.Id, entry.RowKey), ETag.All),
-                        SubscriptionStore.HistoryInsert(due.Id, 1, new SubscriptionEvent { Status = "delivered", Kind = "delivery", EventId = eventId, RecordId = "new", Attempts = 1, CreatedAt = now, At = now }),
+                        SubscriptionStore.HistoryInsert(due.Id, 1, new SubscriptionEvent { Status = "delivered", Kind = "delivery", EventId = eventId, RecordId = "new", Attempts = 1, CreatedAt = now, At = now.AddTicks(Interlocked.Increment(ref _events)) }),
                     ], token);
                 }
                 else
