@@ -50,7 +50,7 @@ param pollingQueue string = 'patchbay-polls'
 @description('Subscriptions polled at once per instance (Patchbay__PollingConcurrency).')
 @minValue(1)
 @maxValue(256)
-param pollingConcurrency int = 8
+param pollingConcurrency int = 64
 
 @description('Request body limit in bytes (Patchbay__MaxRequestBytes).')
 @minValue(1024)

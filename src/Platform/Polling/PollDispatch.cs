@@ -71,7 +71,7 @@ public sealed partial class Poller
         foreach (IReadOnlyList<DueEntry> entries in Batch(due))
         {
             var batch = new PollBatch(tickId, scheduledAt, clock, entries);
-            subscriptions += entries.Select(e => e.SubscriptionId).Distinct(StringComparer.Ordinal).Count();
+            subscriptions += entries.Count;
             await sink.SendAsync(batch, cancellationToken);
             batches++;
         }
@@ -115,30 +115,14 @@ public sealed partial class Poller
         return result;
     }
 
-    // Batches of due entries, oldest first; a subscription's entries (a crash can leave two) stay together in one batch.
-    private static IEnumerable<IReadOnlyList<DueEntry>> Batch(IReadOnlyList<DueEntry> due)
-    {
-        var batch = new List<DueEntry>(PollBatch.MaxEntries);
-        foreach (IGrouping<string, DueEntry> subscription in due.GroupBy(d => d.SubscriptionId, StringComparer.Ordinal))
-        {
-            // More entries than a batch holds for one subscription cannot happen in practice; the rest wait for the next tick.
-            DueEntry[] entries = [.. subscription.Take(PollBatch.MaxEntries)];
-            if (batch.Count + entries.Length > PollBatch.MaxEntries)
-            {
-                yield return batch;
-                batch = new List<DueEntry>(PollBatch.MaxEntries);
-            }
-
-            batch.AddRange(entries);
-        }
-
-        if (batch.Count > 0) yield return batch;
-    }
+    // Batches of due entries, oldest first, one per subscription (a subscription has one due row: its moves are transactions).
+    private static IEnumerable<IReadOnlyList<DueEntry>> Batch(IReadOnlyList<DueEntry> due) =>
+        due.DistinctBy(d => d.SubscriptionId, StringComparer.Ordinal).Chunk(PollBatch.MaxEntries);
 
     private async Task<(int Due, TickCounters Counters)> RunEntriesAsync(IReadOnlyList<DueEntry> entries, string owner, DateTimeOffset? scheduledAt, CancellationToken cancellationToken)
     {
-        // A crash between writing a subscription's new due-index row and removing its old one leaves two; take it once.
-        (string Id, string[] Keys)[] work = [.. entries.GroupBy(d => d.SubscriptionId, StringComparer.Ordinal).Select(g => (g.Key, g.Select(d => d.Key).ToArray()))];
+        // A subscription has one due row (its moves are transactions); taking each id once also covers a repeated entry.
+        DueEntry[] work = [.. entries.DistinctBy(d => d.SubscriptionId, StringComparer.Ordinal)];
         var counters = new TickCounters();
         SemaphoreSlim slots = PollSlots;
         await Parallel.ForEachAsync(work, new ParallelOptions { MaxDegreeOfParallelism = _concurrency, CancellationToken = cancellationToken }, async (item, token) =>
@@ -148,7 +132,7 @@ public sealed partial class Poller
             var report = new RunReport();
             try
             {
-                RunResult result = await ProcessAsync(item.Id, item.Keys, owner, scheduledAt, pollNow: false, report, token);
+                RunResult result = await ProcessAsync(item.SubscriptionId, item, owner, scheduledAt, pollNow: false, report, token);
                 if (result.Status != RunStatus.Done) Interlocked.Increment(ref counters.Skipped);
                 counters.Add(report);
             }
@@ -161,7 +145,7 @@ public sealed partial class Poller
                 // Like a crash: nothing more is written, the claim lapses after the lease and a later tick starts again from the outbox.
                 Interlocked.Increment(ref counters.Errors);
                 counters.Add(report);
-                _logger.LogError(ex, "Subscription {SubscriptionId} failed in the middle of its tick; its lease lapses and a later tick picks it up", item.Id);
+                _logger.LogError(ex, "Subscription {SubscriptionId} failed in the middle of its tick; its lease lapses and a later tick picks it up", item.SubscriptionId);
             }
             finally
             {

@@ -55,7 +55,7 @@ public sealed partial class Poller
     public async Task<RunResult> PollNowAsync(string id, CancellationToken cancellationToken)
     {
         string owner = "poll_" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(6));
-        RunResult result = await ProcessAsync(id, [], owner, null, pollNow: true, new RunReport(), cancellationToken);
+        RunResult result = await ProcessAsync(id, null, owner, null, pollNow: true, new RunReport(), cancellationToken);
         if (result.Report is { } report)
         {
             _logger.LogInformation("Subscription {SubscriptionId} polled on request: {Found} records found, {New} new, {Delivered} delivered, {Failed} failed deliveries",
@@ -65,40 +65,53 @@ public sealed partial class Poller
         return result;
     }
 
-    private async Task<RunResult> ProcessAsync(string id, string[] pickedKeys, string owner, DateTimeOffset? scheduledAt, bool pollNow, RunReport report, CancellationToken cancellationToken)
+    // Three table requests when the poll finds nothing new: read the state row, claim (move the due row to when the
+    // subscription will be due after this run, with a lease on it: one transaction, If-Match on the ETag the due query or
+    // the pointer returned), and the outcome commit, which also releases the lease (ReleasedLease; see DueIndex). The due
+    // row moves again only when the outcome is not what the claim presumed (a failed poll, a delivery backing off, a pause).
+    private async Task<RunResult> ProcessAsync(string id, DueEntry? due, string owner, DateTimeOffset? scheduledAt, bool pollNow, RunReport report, CancellationToken cancellationToken)
     {
         DateTimeOffset now = _time.GetUtcNow();
         // The schedule's view of this subscription's turn (see RunTickAsync); a subscription reached long after the tick started runs as of the clock.
         DateTimeOffset? grid = scheduledAt is { } scheduled && (scheduled - now).Duration() <= PollingConstants.ScheduleTolerance ? scheduled : null;
         DateTimeOffset asOf = grid is { } g && g > now ? g : now;
-        if (await _store.GetStateIfExistsAsync(id, cancellationToken) is not { } found)
+        (SubscriptionState State, ETag ETag)? found = await _store.GetStateIfExistsAsync(id, cancellationToken);
+        DueSlot? slot = due is { } entry ? DueSlot.FromKey(entry.Key) : found is null ? null : await _store.GetDueSlotAsync(id, cancellationToken);
+        if (found is not { } existing)
         {
-            foreach (string key in pickedKeys) await _store.DeleteDueAsync(key, cancellationToken);
-            return new RunResult(RunStatus.Missing, null, null);
+            // No state row: a subscription being created (its lease holds the row until the state row is written), or gone.
+            if (slot is { } orphan && !orphan.IsHeld(null, now)) await _store.TryRemoveDueAsync(id, orphan, cancellationToken);
+            return new RunResult(slot is { } creating && creating.IsHeld(null, now) ? RunStatus.Leased : RunStatus.Missing, null, null);
         }
 
-        (SubscriptionState state, ETag etag) = found;
-        if (state.Status != SubscriptionStatus.Active || (!pollNow && (state.DueAt is not { } dueAt || dueAt > asOf)))
+        (SubscriptionState state, ETag etag) = existing;
+        if (slot is { } held && held.IsHeld(state.ReleasedLease, now))
         {
-            // A stale hint (paused, or already moved on): drop it unless it is the subscription's current one.
-            foreach (string key in pickedKeys.Where(k => k != state.DueKey)) await _store.DeleteDueAsync(key, cancellationToken);
-            return new RunResult(state.Status != SubscriptionStatus.Active ? RunStatus.Paused : RunStatus.NotDue, state, null);
+            state.LeaseUntil = held.LeaseUntil;
+            return new RunResult(RunStatus.Leased, state, null);
         }
 
-        if (state.LeaseUntil is { } held && held > now)
+        if (state.Status != SubscriptionStatus.Active)
+        {
+            // Paused by a run that stopped before it removed the due row.
+            if (slot is { } stale) await _store.TryRemoveDueAsync(id, stale, cancellationToken);
+            return new RunResult(RunStatus.Paused, state, null);
+        }
+
+        if (!pollNow && (state.DueAt is not { } dueAt || dueAt > asOf))
+        {
+            // The due row is early: a run committed its outcome and stopped before it moved the row. Put it where the state says.
+            if (slot is { } early && state.DueAt is { } at && early.RowKey != state.DueKey) await _store.TryMoveDueAsync(id, early, at, null, cancellationToken);
+            return new RunResult(RunStatus.NotDue, state, null);
+        }
+
+        DueLease lease = SubscriptionStore.NewLease(owner, now);
+        if (await _store.TryMoveDueAsync(id, slot, PresumedDue(state, asOf, grid ?? now, pollNow), lease, cancellationToken) is not { } claim)
         {
             return new RunResult(RunStatus.Leased, state, null);
         }
 
-        DateTimeOffset leaseUntil = now + PollingConstants.LeaseDuration;
-        if (await _store.TryClaimAsync(id, etag, leaseUntil, owner, cancellationToken) is not { } claimed)
-        {
-            return new RunResult(RunStatus.Leased, state, null);
-        }
-
-        state.LeaseUntil = leaseUntil;
-        state.LeaseOwner = owner;
-        var run = new Run(state, claimed, state.DueKey is { } current ? pickedKeys.Append(current) : pickedKeys, now, asOf, grid ?? now, pollNow, report);
+        var run = new Run(state, etag, claim, lease.Owner, now, asOf, grid ?? now, pollNow, report);
         using IDisposable? scope = _logger.BeginScope(new LogScope(
             KeyValuePair.Create("SubscriptionId", (object?)id), KeyValuePair.Create("Connector", (object?)state.Connector), KeyValuePair.Create("Trigger", (object?)state.Trigger)));
         using Activity? activity = PatchbayTelemetry.StartPoll(id, state.Connector, state.Trigger);
@@ -110,8 +123,23 @@ public sealed partial class Poller
         catch (SubscriptionChangedException)
         {
             _logger.LogInformation("Subscription {SubscriptionId} was deleted or changed while it was being polled; nothing more is delivered for this tick", id);
+            // Deleted: remove the due row this run moved, unless the delete (or another run) already did.
+            if (await _store.GetStateIfExistsAsync(id, cancellationToken) is null) await _store.TryRemoveDueAsync(id, run.Claim, cancellationToken);
             return new RunResult(RunStatus.Changed, null, run.Report);
         }
+    }
+
+    // Where the claim puts the due row: when the subscription is due after this run if it goes as most do (polled when
+    // due, nothing left in the outbox), so such a run never moves it again. A crashed run's subscription is due again then
+    // (or when its lease lapses, if later). Unknown connector or trigger: the run pauses the subscription and removes the row.
+    private DateTimeOffset PresumedDue(SubscriptionState state, DateTimeOffset asOf, DateTimeOffset pollBase, bool pollNow)
+    {
+        if (!_catalog.TryGet(state.Connector, out Connector connector) || !connector.Manifest.PollingTriggers.TryGetValue(state.Trigger, out PollingTriggerDefinition? trigger))
+        {
+            return asOf + PollingConstants.LeaseDuration;
+        }
+
+        return pollNow || state.NextPollAt <= asOf ? pollBase + trigger.PollingInterval : state.NextPollAt;
     }
 
     private async Task PollAndDeliverAsync(Run run, CancellationToken cancellationToken)
@@ -406,27 +434,28 @@ public sealed partial class Poller
         await FinishAsync(run, [], cancellationToken);
     }
 
-    // Writes the outcome: the new due-index row first, then the state row with the outbox changes and history, then drops old index rows.
+    // Writes the outcome and releases the lease in the same commit (ReleasedLease), then moves the due row only when the
+    // outcome's due time is not where the claim put it (removes it when paused). A crash between the two leaves the row
+    // where the claim put it: the tick that finds it there moves it to where the state says, or polls if that is due.
     private async Task FinishAsync(Run run, List<TableTransactionAction> rows, CancellationToken cancellationToken)
     {
         SubscriptionState state = run.State;
-        state.LeaseUntil = null;
-        state.LeaseOwner = null;
+        state.ReleasedLease = run.Lease;
         state.RecomputeDue();
-        if (state.DueKey is { } dueKey && !run.ObsoleteKeys.Contains(dueKey))
-        {
-            await _store.UpsertDueAsync(dueKey, state.Id, cancellationToken);
-        }
-
         if (state.HistoryCount + run.History.Count > PollingConstants.HistoryPruneAt)
         {
             state.HistoryCount = await _store.PruneHistoryAsync(state.Id, PollingConstants.HistoryKept, cancellationToken);
         }
 
         run.ETag = await CommitWithHistoryAsync(run, rows, cancellationToken);
-        foreach (string key in run.ObsoleteKeys.Where(k => k != state.DueKey))
+        if (state.DueAt is not { } dueAt)
         {
-            await _store.DeleteDueAsync(key, cancellationToken);
+            await _store.TryRemoveDueAsync(state.Id, run.Claim, cancellationToken);
+        }
+        else if (state.DueKey != run.Claim.RowKey && await _store.TryMoveDueAsync(state.Id, run.Claim, dueAt, null, cancellationToken) is { } moved)
+        {
+            // When the move fails, another run claimed the row after this one's commit released it; that run reads this outcome.
+            run.Claim = moved;
         }
     }
 
@@ -496,11 +525,16 @@ public sealed partial class Poller
         _ => $"The poll failed ({ex.GetType().Name}): {ex.Message}",
     };
 
-    private sealed class Run(SubscriptionState state, ETag etag, IEnumerable<string> obsoleteKeys, DateTimeOffset now, DateTimeOffset asOf, DateTimeOffset pollBase, bool pollNow, RunReport report)
+    private sealed class Run(SubscriptionState state, ETag etag, DueSlot claim, string lease, DateTimeOffset now, DateTimeOffset asOf, DateTimeOffset pollBase, bool pollNow, RunReport report)
     {
         public SubscriptionState State { get; } = state;
         public ETag ETag { get; set; } = etag;
-        public HashSet<string> ObsoleteKeys { get; } = [.. obsoleteKeys];
+
+        /// <summary>The due row as this run's claim left it (its ETag guards the run's later move).</summary>
+        public DueSlot Claim { get; set; } = claim;
+
+        /// <summary>This run's lease id, released by its last commit.</summary>
+        public string Lease { get; } = lease;
 
         /// <summary>The clock when the subscription was claimed: LastPollTs, leases, event times.</summary>
         public DateTimeOffset Now { get; } = now;

@@ -6,12 +6,23 @@ using Patchbay.Platform.Storage;
 namespace Patchbay.Platform.Subscriptions;
 
 /// <summary>
-/// The row a subscription lives in (table <c>subscriptions</c>, PartitionKey = id, RowKey = <c>subscription</c>):
+/// The row a subscription lives in (table <c>subscriptions</c>, PartitionKey = RowKey = id):
 /// what it watches, where it delivers, and the poll state the poller advances.
 /// </summary>
 public sealed class SubscriptionState
 {
-    public const string RowKey = "subscription";
+    /// <summary>
+    /// The state row's RowKey: the subscription id (as its PartitionKey). Unique across the table, so a store that indexes
+    /// row keys (Azurite's in-memory store finds a row by its RowKey first) finds it at once; with one RowKey shared by
+    /// every state row, each read or write of one scanned all of them. Outbox (<c>o_</c>) and history (<c>e_</c>) rows sort before it.
+    /// </summary>
+    public static string RowKeyOf(string id) => id;
+
+    /// <summary>The range of RowKeys every state row is in (ids are <c>sub_</c> and 32 hex digits): <c>ge 'sub_' and lt 'sub`'</c>.</summary>
+    public const string RowKeyFrom = "sub_";
+
+    /// <inheritdoc cref="RowKeyFrom"/>
+    public const string RowKeyUntil = "sub`";
 
     public required string Id { get; init; }
     public required string Connector { get; init; }
@@ -40,8 +51,18 @@ public sealed class SubscriptionState
     public int ConsecutiveFailures { get; set; }
     public string? LastError { get; set; }
     public DateTimeOffset? LastErrorAt { get; set; }
+
+    /// <summary>
+    /// Until when the run holding the subscription may hold it: from its due row's lease, not stored in this row (set
+    /// when a poll-now finds the subscription held, for its answer).
+    /// </summary>
     public DateTimeOffset? LeaseUntil { get; set; }
-    public string? LeaseOwner { get; set; }
+
+    /// <summary>
+    /// The lease (a <see cref="DueLease.Owner"/>) of the last run that finished with this row: that lease, still on the due
+    /// row, holds nothing any more. Written by the run's last commit, so a run that finds nothing new needs no write to release it.
+    /// </summary>
+    public string? ReleasedLease { get; set; }
 
     /// <summary>Whether the first poll (the baseline) has happened.</summary>
     public bool Baselined { get; set; }
@@ -68,8 +89,7 @@ public sealed class SubscriptionState
     }
 
     /// <summary>The due index RowKey: sortable UTC time to the millisecond, then the id, so a range query up to now finds what is due.</summary>
-    public static string DueIndexKey(DateTimeOffset due, string id) =>
-        due.UtcDateTime.ToString("yyyyMMddHHmmssfff", CultureInfo.InvariantCulture) + "_" + id;
+    public static string DueIndexKey(DateTimeOffset due, string id) => DueIndex.RowKeyOf(due, id);
 
     public Subscription ToSubscription() => new()
     {
@@ -101,7 +121,7 @@ public sealed class SubscriptionState
         return entity;
     }
 
-    private TableEntity ToEntityWithoutSeenIds() => new(Id, RowKey)
+    private TableEntity ToEntityWithoutSeenIds() => new(Id, RowKeyOf(Id))
     {
         ["Connector"] = Connector,
         ["Trigger"] = Trigger,
@@ -126,8 +146,7 @@ public sealed class SubscriptionState
         ["ConsecutiveFailures"] = ConsecutiveFailures,
         ["LastError"] = StorageText.Bound(LastError),
         ["LastErrorAt"] = LastErrorAt,
-        ["LeaseUntil"] = LeaseUntil,
-        ["LeaseOwner"] = LeaseOwner,
+        ["ReleasedLease"] = ReleasedLease,
         ["Baselined"] = Baselined,
         ["PendingCount"] = PendingCount,
         ["HistoryCount"] = HistoryCount,
@@ -176,8 +195,7 @@ public sealed class SubscriptionState
             ConsecutiveFailures = entity.GetInt32("ConsecutiveFailures") ?? 0,
             LastError = entity.GetString("LastError"),
             LastErrorAt = entity.GetDateTimeOffset("LastErrorAt"),
-            LeaseUntil = entity.GetDateTimeOffset("LeaseUntil"),
-            LeaseOwner = entity.GetString("LeaseOwner"),
+            ReleasedLease = entity.GetString("ReleasedLease"),
             Baselined = entity.GetBoolean("Baselined") ?? false,
             SeenIds = SeenIdSet.FromProperties(SeenIdSet.PropertyNames.Select(entity.GetBinary)),
             PendingCount = entity.GetInt32("PendingCount") ?? 0,

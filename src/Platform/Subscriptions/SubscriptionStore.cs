@@ -12,13 +12,13 @@ namespace Patchbay.Platform.Subscriptions;
 /// Subscriptions in Table Storage.
 /// <list type="bullet">
 /// <item>Table <c>subscriptions</c>, one partition per subscription (PartitionKey = id): the state row
-/// (RowKey <c>subscription</c>), its outbox (<c>o_{event id}</c>) and its recent history
+/// (RowKey = id too), its outbox (<c>o_{event id}</c>) and its recent history
 /// (<c>e_{inverted ticks}_{seq}</c>, newest first). One partition lets a single entity-group transaction
 /// check the poller's claim (If-Match on the state row) and write outbox rows together.</item>
-/// <item>Table <c>subscriptiondue</c>, the due index: PartitionKey <c>due</c>, RowKey
-/// <c>{DueAt:yyyyMMddHHmmssfff}_{id}</c>. A tick reads only <c>RowKey le '{now}_~'</c>, never every subscription.
-/// The state row is the truth; an index row is a hint, written before the state row points at it and removed
-/// after, so a crash leaves at worst a stale hint, which the next tick drops.</item>
+/// <item>Table <c>subscriptiondue</c>, the due index and the claim (<see cref="DueIndex"/>): one due row and one pointer
+/// row per active subscription, moved together in one transaction. A tick reads only <c>RowKey le '{now}_~'</c> of each
+/// index partition, never every subscription. The state row is the truth about the poll state; the due row says when to
+/// look at it and which run holds it.</item>
 /// </list>
 /// The signing secret is encrypted with the app's <see cref="CredentialProtector"/>, bound to the subscription id.
 /// Ids are <c>sub_</c> and 32 lowercase hex digits; any other id is answered as absent without a storage call.
@@ -27,10 +27,9 @@ public partial class SubscriptionStore
 {
     public const string TableName = "subscriptions";
     public const string DueTableName = "subscriptiondue";
-    public const string DuePartition = "due";
     private const string HistoryPrefix = "e_";
     private readonly TableClient _table;
-    private readonly TableClient _due;
+    private readonly DueIndex _due;
     private readonly StorageGuard _guard;
     private readonly CredentialProtector _protector;
     private readonly TimeProvider _time;
@@ -38,7 +37,7 @@ public partial class SubscriptionStore
     public SubscriptionStore(StorageClients storage, CredentialProtector protector, TimeProvider time)
     {
         _table = storage.Tables.GetTableClient(TableName);
-        _due = storage.Tables.GetTableClient(DueTableName);
+        _due = new DueIndex(storage.Tables.GetTableClient(DueTableName), storage.Guard);
         _guard = storage.Guard;
         _protector = protector;
         _time = time;
@@ -82,20 +81,24 @@ public partial class SubscriptionStore
             NextPollAt = now,
         };
         state.RecomputeDue();
+        DueLease lease = NewLease("create", now);
+        state.ReleasedLease = lease.Owner;
 
         TableEntity entity = state.ToEntity();
         StorageText.ThrowIfOversized(entity);
 
-        // Index first: a hint without its subscription is dropped by the next tick; a subscription without its hint would never be polled.
-        // When the state row cannot be written, the hint goes too (best effort: if that fails as well, the next tick drops it).
-        await UpsertDueAsync(state.DueKey!, id, cancellationToken);
+        // Index first, under a lease that the state row releases: a subscription without its due row would never be polled,
+        // and a tick that finds the due row before the state row exists leaves it alone while the lease lasts (after it, the
+        // row of a create that failed is dropped). When the state row cannot be written, the index rows go too (best effort).
+        DueSlot slot = await _due.TryMoveAsync(id, null, state.DueAt!.Value, lease, cancellationToken)
+            ?? throw new InvalidOperationException($"The due index already has rows for the new subscription '{id}'.");
         try
         {
             await _guard.RunAsync(_table, token => _table.AddEntityAsync(entity, token), cancellationToken);
         }
         catch (Exception)
         {
-            await RemoveHintAsync(state.DueKey!);
+            await RemoveHintAsync(id, slot);
             throw;
         }
 
@@ -107,7 +110,7 @@ public partial class SubscriptionStore
     {
         if (!IsWellFormedId(id)) return null;
         NullableResponse<TableEntity> response = await _guard.RunAsync(_table,
-            token => _table.GetEntityIfExistsAsync<TableEntity>(id, SubscriptionState.RowKey, cancellationToken: token), cancellationToken);
+            token => _table.GetEntityIfExistsAsync<TableEntity>(id, SubscriptionState.RowKeyOf(id), cancellationToken: token), cancellationToken);
         return response.HasValue ? (SubscriptionState.FromEntity(response.Value!), response.Value!.ETag) : null;
     }
 
@@ -122,8 +125,8 @@ public partial class SubscriptionStore
     public virtual async Task<ListPage<Subscription>> ListAsync(string? entityId, int max, CancellationToken cancellationToken)
     {
         string filter = entityId is null
-            ? TableClient.CreateQueryFilter($"RowKey eq {SubscriptionState.RowKey}")
-            : TableClient.CreateQueryFilter($"RowKey eq {SubscriptionState.RowKey} and EntityId eq {entityId}");
+            ? TableClient.CreateQueryFilter($"RowKey ge {SubscriptionState.RowKeyFrom} and RowKey lt {SubscriptionState.RowKeyUntil}")
+            : TableClient.CreateQueryFilter($"RowKey ge {SubscriptionState.RowKeyFrom} and RowKey lt {SubscriptionState.RowKeyUntil} and EntityId eq {entityId}");
         return await _guard.RunAsync(_table, async token =>
         {
             var newest = new NewestFirst<Subscription>(max, s => s.CreatedAt);
@@ -142,14 +145,20 @@ public partial class SubscriptionStore
 
     /// <summary>
     /// Deletes the subscription: first its state row (so a tick that holds a claim fails its next If-Match and
-    /// delivers nothing more), then its due-index row, outbox and history. <see langword="false"/> when there was none.
+    /// delivers nothing more), then its due-index rows, outbox and history. <see langword="false"/> when there was none.
     /// </summary>
     public virtual async Task<bool> DeleteAsync(string id, CancellationToken cancellationToken)
     {
-        if (await GetStateIfExistsAsync(id, cancellationToken) is not { } found) return false;
-        Response response = await _guard.RunAsync(_table, token => _table.DeleteEntityAsync(id, SubscriptionState.RowKey, ETag.All, token), cancellationToken);
+        if (await GetStateIfExistsAsync(id, cancellationToken) is null) return false;
+        Response response = await _guard.RunAsync(_table, token => _table.DeleteEntityAsync(id, SubscriptionState.RowKeyOf(id), ETag.All, token), cancellationToken);
         if (response.Status == 404) return false;
-        if (found.State.DueKey is { } dueKey) await DeleteDueAsync(dueKey, cancellationToken);
+
+        // The pointer names the due row wherever a run moved it; a run that moves it between the read and the remove makes
+        // the remove fail, so read again (a run that finds the state row gone removes its own rows as well).
+        for (int attempt = 0; attempt < 3 && await _due.GetAsync(id, cancellationToken) is { } slot; attempt++)
+        {
+            if (await _due.TryRemoveAsync(id, slot, cancellationToken)) break;
+        }
 
         await DeleteRowsAsync(id, TableClient.CreateQueryFilter($"PartitionKey eq {id}"), skip: 0, cancellationToken);
         return true;
@@ -163,18 +172,23 @@ public partial class SubscriptionStore
         if (state.Status == SubscriptionStatus.Active) return state.ToSubscription();
 
         DateTimeOffset now = _time.GetUtcNow();
-        string? oldDueKey = state.DueKey;
         state.Status = SubscriptionStatus.Active;
         state.PausedReason = null;
         state.ConsecutiveFailures = 0;
         state.NextPollAt = now;
         state.LeaseUntil = null;
-        state.LeaseOwner = null;
         IReadOnlyList<OutboxEntry> outbox = await ReadOutboxAsync(id, int.MaxValue, cancellationToken);
         state.PendingCount = outbox.Count;
         state.NextOutboxAt = outbox.Count > 0 ? now : null;
         state.RecomputeDue();
-        await UpsertDueAsync(state.DueKey!, id, cancellationToken);
+        // The due row under a lease that the state commit releases (as for a new subscription); a paused subscription
+        // normally has none, but one left by a run that crashed after pausing it is moved, not duplicated.
+        DueLease lease = NewLease("resume", now);
+        state.ReleasedLease = lease.Owner;
+        if (await _due.TryMoveAsync(id, await _due.GetAsync(id, cancellationToken), state.DueAt!.Value, lease, cancellationToken) is null)
+        {
+            throw new SubscriptionChangedException(id, new InvalidOperationException("The due index changed while the subscription was being resumed."));
+        }
 
         var updates = outbox.Select(entry =>
         {
@@ -189,7 +203,6 @@ public partial class SubscriptionStore
             etag = await CommitAsync(state, etag, chunk, cancellationToken);
         }
 
-        if (oldDueKey is not null && oldDueKey != state.DueKey) await DeleteDueAsync(oldDueKey, cancellationToken);
         return state.ToSubscription();
     }
 
@@ -224,48 +237,27 @@ public partial class SubscriptionStore
         return [.. events.OrderByDescending(e => e.At).ThenByDescending(e => e.CreatedAt).Take(limit)];
     }
 
-    /// <summary>Due-index rows with DueAt at or before <paramref name="now"/>, oldest first, at most <paramref name="max"/>.</summary>
-    public virtual async Task<IReadOnlyList<DueEntry>> QueryDueAsync(DateTimeOffset now, int max, CancellationToken cancellationToken)
-    {
-        string upper = now.UtcDateTime.ToString("yyyyMMddHHmmssfff", CultureInfo.InvariantCulture) + "_~";
-        string filter = TableClient.CreateQueryFilter($"PartitionKey eq {DuePartition} and RowKey le {upper}");
-        return await _guard.RunAsync(_due, async token =>
-        {
-            var due = new List<DueEntry>();
-            await foreach (TableEntity row in _due.QueryAsync<TableEntity>(filter, maxPerPage: Math.Min(max, 1000), select: ["RowKey", "SubscriptionId"], cancellationToken: token))
-            {
-                due.Add(new DueEntry(row.RowKey, row.GetString("SubscriptionId")));
-                if (due.Count >= max) break;
-            }
+    /// <summary>Due-index rows with DueAt at or before <paramref name="now"/>, oldest first, at most <paramref name="max"/> (see <see cref="DueIndex.QueryAsync"/>).</summary>
+    public virtual Task<IReadOnlyList<DueEntry>> QueryDueAsync(DateTimeOffset now, int max, CancellationToken cancellationToken) =>
+        _due.QueryAsync(now, max, cancellationToken);
 
-            return due;
-        }, cancellationToken);
-    }
+    /// <summary>Where the subscription's due row is and who holds it (its pointer row); <see langword="null"/> when it has none.</summary>
+    public virtual Task<DueSlot?> GetDueSlotAsync(string id, CancellationToken cancellationToken) => _due.GetAsync(id, cancellationToken);
 
-    public virtual async Task UpsertDueAsync(string dueKey, string id, CancellationToken cancellationToken)
-    {
-        await _guard.RunAsync(_due, token => _due.UpsertEntityAsync(new TableEntity(DuePartition, dueKey) { ["SubscriptionId"] = id }, TableUpdateMode.Replace, token), cancellationToken);
-    }
+    /// <summary>
+    /// Claims the subscription, or moves its due row after a run: moves the due row from <paramref name="from"/> (If-Match)
+    /// to <paramref name="dueAt"/> with <paramref name="lease"/> (see <see cref="DueIndex"/>).
+    /// </summary>
+    /// <returns>The moved row; <see langword="null"/> when another run moved or removed it first.</returns>
+    public virtual Task<DueSlot?> TryMoveDueAsync(string id, DueSlot? from, DateTimeOffset dueAt, DueLease? lease, CancellationToken cancellationToken) =>
+        _due.TryMoveAsync(id, from, dueAt, lease, cancellationToken);
 
-    public virtual async Task DeleteDueAsync(string dueKey, CancellationToken cancellationToken)
-    {
-        await _guard.RunAsync(_due, token => _due.DeleteEntityAsync(DuePartition, dueKey, ETag.All, token), cancellationToken);
-    }
+    /// <summary>Removes the subscription's due row and pointer (If-Match <paramref name="from"/>); <see langword="false"/> when another run moved them first.</summary>
+    public virtual Task<bool> TryRemoveDueAsync(string id, DueSlot from, CancellationToken cancellationToken) => _due.TryRemoveAsync(id, from, cancellationToken);
 
-    /// <summary>Takes the lease with an If-Match on the row as read; <see langword="null"/> when another tick got there first or the row is gone.</summary>
-    public virtual async Task<ETag?> TryClaimAsync(string id, ETag etag, DateTimeOffset leaseUntil, string owner, CancellationToken cancellationToken)
-    {
-        var patch = new TableEntity(id, SubscriptionState.RowKey) { ["LeaseUntil"] = leaseUntil, ["LeaseOwner"] = owner };
-        try
-        {
-            Response response = await _guard.RunAsync(_table, token => _table.UpdateEntityAsync(patch, etag, TableUpdateMode.Merge, token), cancellationToken);
-            return response.Headers.ETag;
-        }
-        catch (RequestFailedException ex) when (ex.Status is 404 or 412)
-        {
-            return null;
-        }
-    }
+    /// <summary>A lease for a run of <paramref name="kind"/> (<c>create</c>, <c>resume</c>, or a tick's id): unique, until now + the lease duration.</summary>
+    public static DueLease NewLease(string kind, DateTimeOffset now) =>
+        new(kind + "." + Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(6)), now + PollingConstants.LeaseDuration);
 
     /// <summary>
     /// Writes the state row (If-Match <paramref name="etag"/>) and up to 99 rows of its partition in one transaction.
@@ -392,11 +384,11 @@ public partial class SubscriptionStore
         });
     }
 
-    private async Task RemoveHintAsync(string dueKey)
+    private async Task RemoveHintAsync(string id, DueSlot slot)
     {
         try
         {
-            await DeleteDueAsync(dueKey, CancellationToken.None);
+            await _due.TryRemoveAsync(id, slot, CancellationToken.None);
         }
         catch (Exception ex) when (ex is StorageUnavailableException or RequestFailedException)
         {
@@ -413,7 +405,10 @@ public partial class SubscriptionStore
 /// <summary>What <c>POST /api/subscriptions</c> asks for, validated.</summary>
 public sealed record NewSubscription(string Connector, string Trigger, string InputsJson, string? ConnectionId, string EntityId, SubscriptionDestination Destination, bool DeliverExisting);
 
-/// <summary>One due-index row: its key and the subscription it points at.</summary>
+/// <summary>
+/// One due-index row as a tick found it: an opaque key (where the row is, its ETag and lease: what the claim needs; see
+/// <see cref="DueSlot.FromKey"/>) and the subscription it points at. Small, so a queue message can carry it.
+/// </summary>
 public readonly record struct DueEntry(string Key, string SubscriptionId);
 
 /// <summary>The subscription was deleted or changed while a tick held it; the tick's write did not happen.</summary>

@@ -162,7 +162,7 @@ public class Issue10PollingTests(PollingApp app) : IAsyncLifetime
         Assert.Equal(1_200, hook.Attempts.Count);
         Assert.Equal(Enumerable.Range(9_001, 1_200).Select(i => i.ToString(System.Globalization.CultureInfo.InvariantCulture)).Order(), hook.RecordIds.Order());
         Assert.Equal(0, (await app.GetSubscriptionAsync(id)).GetProperty("pending_deliveries").GetInt32());
-        TableEntity state = await Subscriptions.GetEntityAsync<TableEntity>(id, SubscriptionState.RowKey);
+        TableEntity state = await Subscriptions.GetEntityAsync<TableEntity>(id, SubscriptionState.RowKeyOf(id));
         Assert.Equal(SeenIdSet.IdsPerProperty * 8, state.GetBinary("SeenIds").Length);
         Assert.Equal((PollingConstants.SeenIdCapacity - SeenIdSet.IdsPerProperty) * 8, state.GetBinary("SeenIds2").Length);
     }

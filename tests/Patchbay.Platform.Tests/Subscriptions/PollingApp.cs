@@ -42,6 +42,9 @@ public sealed class PollingApp : WebApplicationFactory<Program>, IAsyncLifetime
 
     public CrashingFaults Faults { get; } = new();
 
+    /// <summary>Every HTTP request the app sends to the Table endpoint (each try), for tests that count them.</summary>
+    public TableRequestLog TableRequests { get; } = new();
+
     public LoopbackServer Upstream { get; private set; } = null!;
 
     public LoopbackServer Receiver { get; private set; } = null!;
@@ -165,6 +168,16 @@ public sealed class PollingApp : WebApplicationFactory<Program>, IAsyncLifetime
             services.AddSingleton<TimeProvider>(Time);
             services.RemoveAll<PollerFaults>();
             services.AddSingleton<PollerFaults>(Faults);
+            // The app's own storage clients, with a policy that logs each Table request.
+            ServiceDescriptor storage = services.Single(d => d.ServiceType == typeof(StorageClients));
+            services.Remove(storage);
+            services.AddSingleton(sp =>
+            {
+                var original = (StorageClients)storage.ImplementationFactory!(sp);
+                var tableOptions = new TableClientOptions();
+                tableOptions.AddPolicy(TableRequests, Azure.Core.HttpPipelinePosition.PerRetry);
+                return new StorageClients(new TableServiceClient(Azurite.ConnectionString, tableOptions), original.Queues, original.Guard);
+            });
             foreach (ServiceDescriptor scheduler in services.Where(d => d.ServiceType == typeof(IHostedService) && d.ImplementationType == typeof(PollingScheduler)).ToList())
             {
                 services.Remove(scheduler);
@@ -240,6 +253,19 @@ public sealed class PollingApp : WebApplicationFactory<Program>, IAsyncLifetime
                 sink.Enqueue($"{logLevel} {category}: {formatter(state, exception)} {exception}");
         }
     }
+}
+
+/// <summary>Logs each Table Storage request as <c>{method} {path}</c> (the path names the table, or <c>$batch</c>).</summary>
+public sealed class TableRequestLog : Azure.Core.Pipeline.HttpPipelineSynchronousPolicy
+{
+    private ConcurrentQueue<string> _requests = new();
+
+    public IReadOnlyList<string> Requests => [.. _requests];
+
+    public void Reset() => _requests = new ConcurrentQueue<string>();
+
+    public override void OnSendingRequest(Azure.Core.HttpMessage message) =>
+        _requests.Enqueue($"{message.Request.Method} {Uri.UnescapeDataString(message.Request.Uri.Path)}");
 }
 
 public enum FeedMode

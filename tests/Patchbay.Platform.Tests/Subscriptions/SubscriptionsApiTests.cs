@@ -53,7 +53,7 @@ public class SubscriptionsApiTests(PollingApp app) : IAsyncLifetime
 
         // At rest the secret is encrypted.
         TableEntity row = await app.Services.GetRequiredService<StorageClients>().Tables.GetTableClient(SubscriptionStore.TableName)
-            .GetEntityAsync<TableEntity>(id, SubscriptionState.RowKey);
+            .GetEntityAsync<TableEntity>(id, SubscriptionState.RowKeyOf(id));
         Assert.DoesNotContain(row, pair => pair.Value is string s && s.Contains(secret, StringComparison.Ordinal));
     }
 
