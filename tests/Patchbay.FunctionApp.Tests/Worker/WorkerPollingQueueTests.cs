@@ -57,10 +57,12 @@ public sealed class WorkerPollingQueueTests(WorkerApp app)
         Assert.Equal(1, first.DequeueCount);
         Assert.True(PollBatch.TryParse(first.Text, out PollBatch? batch, out string? problem), problem);
         DueEntry entry = Assert.Single(batch!.Entries, e => e.SubscriptionId == id);
-        Assert.EndsWith(id, entry.Key, StringComparison.Ordinal);
+        // The key is the due row (RowKey "{time}_{id}", then its lease and the ETag the claim's If-Match uses).
+        Assert.Contains("_" + id + " ", entry.Key, StringComparison.Ordinal);
+        Assert.NotNull(DueSlot.FromKey(entry.Key));
         Assert.Equal(["4", "5"], app.Deliveries[hook].Select(d => d.RecordId).Order(StringComparer.Ordinal));
 
-        // At-least-once delivery: the same message again (a redelivery) finds the subscription no longer due and changes nothing.
+        // At-least-once delivery: the same message again (a redelivery) carries a due row that has moved since: its claim fails, nothing changes.
         await (await CreatedQueueAsync(WorkerApp.PollingQueue)).SendMessageAsync(Convert.ToBase64String(Encoding.UTF8.GetBytes(first.Text!)));
         QueueMessageResult repeated = await app.Host.WaitForQueueMessageAsync(m => m.FunctionName == "PollingBatch" && m.MessageId != first.MessageId && m.Text == first.Text);
         // The worker's user logs carry no invocation id over RpcLog here; they name the message.
