@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
 using System.Text;
+using System.Text.Json;
 using Azure.Data.Tables;
 using Azure.Storage.Queues;
 using Microsoft.Extensions.Configuration;
@@ -60,14 +61,24 @@ internal static class PollDispatchBench
         Poller poller = services.GetRequiredService<Poller>();
         PollQueueSender sender = services.GetRequiredService<PollQueueSender>();
 
-        // N due-index rows, due a minute ago, written 100 to a transaction (the dispatch step reads nothing else).
+        // N subscriptions' due-index rows as the platform writes them (DueIndex: a due row and a pointer per subscription,
+        // in the partition of the id's last hex digit), due a minute ago, 50 subscriptions to a transaction (the dispatch
+        // step reads nothing else).
         TableClient due = storage.Tables.GetTableClient(SubscriptionStore.DueTableName);
         await due.CreateIfNotExistsAsync();
-        string at = DateTimeOffset.UtcNow.AddMinutes(-1).UtcDateTime.ToString("yyyyMMddHHmmssfff", CultureInfo.InvariantCulture);
+        DateTimeOffset dueAt = DateTimeOffset.UtcNow.AddMinutes(-1);
+        string at = dueAt.UtcDateTime.ToString("yyyyMMddHHmmssfff", CultureInfo.InvariantCulture);
         string[] ids = [.. Enumerable.Range(0, count).Select(_ => "sub_" + Guid.NewGuid().ToString("N"))];
-        foreach (string[] chunk in ids.Chunk(100))
+        foreach (IGrouping<string, string> partition in ids.GroupBy(DueIndex.PartitionOf))
         {
-            await due.SubmitTransactionAsync(chunk.Select(id => new TableTransactionAction(TableTransactionActionType.UpsertReplace, new TableEntity("due", $"{at}_{id}") { ["SubscriptionId"] = id })));
+            foreach (string[] chunk in partition.Chunk(50))
+            {
+                await due.SubmitTransactionAsync(chunk.SelectMany(id => new[]
+                {
+                    new TableTransactionAction(TableTransactionActionType.UpsertReplace, new TableEntity(partition.Key, DueIndex.RowKeyOf(dueAt, id)) { ["SubscriptionId"] = id }),
+                    new TableTransactionAction(TableTransactionActionType.UpsertReplace, new TableEntity(partition.Key, "s_" + id) { ["DueKey"] = DueIndex.RowKeyOf(dueAt, id) }),
+                }));
+            }
         }
 
         QueueClient queue = storage.Queues.GetQueueClient(SettingNames.DefaultPollingQueue);
@@ -104,22 +115,29 @@ internal static class PollDispatchBench
         return 0;
     }
 
-    // The dispatch step's requests without Patchbay: the due-index query in pages of 1,000 (RowKey and SubscriptionId),
-    // then one message per 32 rows with the same JSON shape, base64-encoded, sent one after the other.
+    // The dispatch step's requests without Patchbay: the due-index range query of each of the 16 partitions, in parallel,
+    // in pages of 1,000 (the columns the claim needs), then one message per 32 rows with the same JSON shape (a key of the
+    // due row, its lease and ETag), base64-encoded, sent one after the other.
     private static async Task SameRequestsAsync(TableClient due, QueueClient queue, string at)
     {
-        string filter = TableClient.CreateQueryFilter($"PartitionKey eq {"due"} and RowKey le {at + "_~"}");
-        var rows = new List<(string Key, string Id)>();
-        await foreach (TableEntity row in due.QueryAsync<TableEntity>(filter, maxPerPage: 1000, select: ["RowKey", "SubscriptionId"]))
+        List<(string Key, string Id)>[] partitions = await Task.WhenAll(Enumerable.Range(0, DueIndex.Shards).Select(async n =>
         {
-            rows.Add((row.RowKey, row.GetString("SubscriptionId")));
-        }
+            string filter = TableClient.CreateQueryFilter($"PartitionKey eq {"due-" + n.ToString("x", CultureInfo.InvariantCulture)} and RowKey le {at + "_~"}");
+            var found = new List<(string Key, string Id)>();
+            await foreach (TableEntity row in due.QueryAsync<TableEntity>(filter, maxPerPage: 1000, select: ["RowKey", "SubscriptionId", "LeaseOwner", "LeaseUntil"]))
+            {
+                found.Add((row.RowKey + " - 0 r" + row.ETag, row.GetString("SubscriptionId")));
+            }
+
+            return found;
+        }));
+        List<(string Key, string Id)> rows = [.. partitions.SelectMany(p => p).OrderBy(r => r.Key, StringComparer.Ordinal)];
 
         string dispatched = DateTimeOffset.UtcNow.ToString("O", CultureInfo.InvariantCulture);
         foreach ((string Key, string Id)[] chunk in rows.Chunk(PollBatch.MaxEntries))
         {
             var text = new StringBuilder("{\"v\":1,\"tick\":\"tick_000000000000\",\"scheduled_at\":null,\"dispatched_at\":\"").Append(dispatched).Append("\",\"due\":[");
-            text.AppendJoin(',', chunk.Select(r => $"{{\"id\":\"{r.Id}\",\"key\":\"{r.Key}\"}}")).Append("]}");
+            text.AppendJoin(',', chunk.Select(r => $"{{\"id\":\"{r.Id}\",\"key\":{JsonSerializer.Serialize(r.Key)}}}")).Append("]}");
             await queue.SendMessageAsync(Convert.ToBase64String(Encoding.UTF8.GetBytes(text.ToString())));
         }
     }

@@ -248,13 +248,17 @@ internal static class StartupBench
     {
         int dead = FreePort();
         const string Key = "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==";
-        yield return ("AzureWebJobsStorage", $"DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey={Key};" +
-            $"BlobEndpoint=http://127.0.0.1:{dead}/devstoreaccount1;QueueEndpoint=http://127.0.0.1:{dead}/devstoreaccount1;TableEndpoint=http://127.0.0.1:{dead}/devstoreaccount1;");
+        string storage = $"DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey={Key};" +
+            $"BlobEndpoint=http://127.0.0.1:{dead}/devstoreaccount1;QueueEndpoint=http://127.0.0.1:{dead}/devstoreaccount1;TableEndpoint=http://127.0.0.1:{dead}/devstoreaccount1;";
+        yield return ("AzureWebJobsStorage", storage);
         yield return ("Patchbay__EncryptionKeys", "k1:" + Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)));
         yield return ("PollingSchedule", "0 0 0 1 1 *");
         yield return ("PollingQueue", "patchbay-polls");
-        // The sample worker's timer reads %Schedule%.
+        // The sample worker's timer reads %Schedule%, its queue trigger %SampleQueue% on the connection SampleStorage
+        // (both workers' queue triggers are polled by the double on the same dead port, like their storage).
         yield return ("Schedule", "0 0 0 1 1 *");
+        yield return ("SampleQueue", "sample-queue");
+        yield return ("SampleStorage", storage);
     }
 
     private static double Median(List<double> values)
