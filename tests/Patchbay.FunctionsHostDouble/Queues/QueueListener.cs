@@ -87,6 +87,12 @@ internal sealed class QueueListener : IAsyncDisposable
             {
                 messages = (await _queue.ReceiveMessagesAsync(_options.BatchSize, MessageLease, stopping).ConfigureAwait(false)).Value;
             }
+            catch (Exception) when (stopping.IsCancellationRequested)
+            {
+                // Stopped during a receive: the Azure SDK may report it as a failed retry (an AggregateException holding
+                // the last attempt's error and the cancellation) rather than as a cancellation. Either way, stop.
+                break;
+            }
             catch (RequestFailedException ex) when (ex.Status == 404)
             {
                 // The queue does not exist yet: the extension treats it as empty.
@@ -121,7 +127,16 @@ internal sealed class QueueListener : IAsyncDisposable
             string reason = text is null
                 ? "The message text is not valid base64 (host.json extensions.queues.messageEncoding is base64)."
                 : $"The message was received {message.DequeueCount} times, more than maxDequeueCount ({_options.MaxDequeueCount}).";
-            await MoveToPoisonAsync(message, stopping).ConfigureAwait(false);
+            try
+            {
+                await MoveToPoisonAsync(message, stopping).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is OperationCanceledException || stopping.IsCancellationRequested)
+            {
+                _results.Add(new QueueMessageResult(name, _queue.Name, message.MessageId, message.DequeueCount, text, QueueMessageOutcome.Abandoned, null, "The double stopped before the message was moved."));
+                return;
+            }
+
             _results.Add(new QueueMessageResult(name, _queue.Name, message.MessageId, message.DequeueCount, text, QueueMessageOutcome.MovedToPoison, null, reason));
             return;
         }
@@ -160,8 +175,9 @@ internal sealed class QueueListener : IAsyncDisposable
                 _results.Add(new QueueMessageResult(name, _queue.Name, message.MessageId, message.DequeueCount, text, QueueMessageOutcome.Retried, invocationId, result.Error?.ToString()));
             }
         }
-        catch (OperationCanceledException)
+        catch (Exception ex) when (ex is OperationCanceledException || stopping.IsCancellationRequested)
         {
+            // Stopped while settling (the Azure SDK may report that as a failed retry rather than a cancellation).
             _results.Add(new QueueMessageResult(name, _queue.Name, message.MessageId, message.DequeueCount, text, QueueMessageOutcome.Abandoned, invocationId, "The double stopped before the message was settled."));
         }
     }
