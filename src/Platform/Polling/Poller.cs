@@ -87,8 +87,7 @@ public sealed partial class Poller
         (SubscriptionState state, ETag etag) = existing;
         if (slot is { } held && held.IsHeld(state.ReleasedLease, now))
         {
-            state.LeaseUntil = held.LeaseUntil;
-            return new RunResult(RunStatus.Leased, state, null);
+            return new RunResult(RunStatus.Leased, state, null, held.LeaseUntil);
         }
 
         if (state.Status != SubscriptionStatus.Active)
@@ -599,7 +598,8 @@ public enum RunStatus
 }
 
 /// <summary>One subscription's processing: its status, its state afterwards (when it still exists) and what it did.</summary>
-public sealed record RunResult(RunStatus Status, SubscriptionState? State, RunReport? Report);
+/// <param name="HeldUntil">With <see cref="RunStatus.Leased"/>: until when the run holding it may hold it (its due row's lease), when known.</param>
+public sealed record RunResult(RunStatus Status, SubscriptionState? State, RunReport? Report, DateTimeOffset? HeldUntil = null);
 
 /// <summary>What one claimed run of a subscription did.</summary>
 public sealed class RunReport

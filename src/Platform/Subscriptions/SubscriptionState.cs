@@ -53,12 +53,6 @@ public sealed class SubscriptionState
     public DateTimeOffset? LastErrorAt { get; set; }
 
     /// <summary>
-    /// Until when the run holding the subscription may hold it: from its due row's lease, not stored in this row (set
-    /// when a poll-now finds the subscription held, for its answer).
-    /// </summary>
-    public DateTimeOffset? LeaseUntil { get; set; }
-
-    /// <summary>
     /// The lease (a <see cref="DueLease.Owner"/>) of the last run that finished with this row: that lease, still on the due
     /// row, holds nothing any more. Written by the run's last commit, so a run that finds nothing new needs no write to release it.
     /// </summary>

@@ -176,7 +176,6 @@ public partial class SubscriptionStore
         state.PausedReason = null;
         state.ConsecutiveFailures = 0;
         state.NextPollAt = now;
-        state.LeaseUntil = null;
         IReadOnlyList<OutboxEntry> outbox = await ReadOutboxAsync(id, int.MaxValue, cancellationToken);
         state.PendingCount = outbox.Count;
         state.NextOutboxAt = outbox.Count > 0 ? now : null;
@@ -268,7 +267,7 @@ public partial class SubscriptionStore
     {
         if (rows.Count > 99) throw new ArgumentException("A transaction holds at most 100 operations.", nameof(rows));
         state.UpdatedAt = _time.GetUtcNow();
-        // Replace, not merge: a merge leaves properties that are now null (LeaseUntil, NextOutboxAt, PausedReason) as they were.
+        // Replace, not merge: a merge leaves properties that are now null (NextOutboxAt, PausedReason) as they were.
         var actions = new List<TableTransactionAction>(rows.Count + 1) { new(TableTransactionActionType.UpdateReplace, state.ToEntity(), etag) };
         actions.AddRange(rows);
         try

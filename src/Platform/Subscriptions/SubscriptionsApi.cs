@@ -161,8 +161,8 @@ public static partial class SubscriptionsApi
         return result switch
         {
             { Status: RunStatus.Done, State: { } state, Report: { } report } => TypedResults.Ok(SubscriptionPollResult.From(state.ToSubscription(), report)),
-            { Status: RunStatus.Leased, State: { } held } => throw new ApiProblem(409, ProblemTypes.SubscriptionBusy, "The subscription is being polled",
-                $"Subscription '{id}' is held by another tick" + (held.LeaseUntil is { } until ? $" (its lease runs until {until:O} at the latest)" : string.Empty)
+            { Status: RunStatus.Leased, State: not null } held => throw new ApiProblem(409, ProblemTypes.SubscriptionBusy, "The subscription is being polled",
+                $"Subscription '{id}' is held by another tick" + (held.HeldUntil is { } until ? $" (its lease runs until {until:O} at the latest)" : string.Empty)
                 + "; its deliveries and poll state are that tick's to write. Try again when it is done: GET /api/subscriptions/{id} shows the outcome."),
             { Status: RunStatus.Paused, State: { } paused } => throw new ApiProblem(409, ProblemTypes.SubscriptionPaused, "The subscription is paused",
                 $"Subscription '{id}' is PAUSED ({paused.PausedReason ?? "no reason recorded"}); POST /api/subscriptions/{id}/resume first."),
