@@ -1,5 +1,5 @@
-using System.Text.RegularExpressions;
 using Patchbay.Platform.Hosting;
+using Patchbay.Platform.Storage;
 
 namespace Patchbay.Platform.Polling;
 
@@ -8,7 +8,7 @@ namespace Patchbay.Platform.Polling;
 /// <c>PollingTick</c> writes poll batches to and its <c>PollingBatch</c> queue trigger reads, and the
 /// <c>{name}-poison</c> queue the Functions host moves a message to after <c>maxDequeueCount</c> failed attempts.
 /// </summary>
-public static partial class PollingQueue
+public static class PollingQueue
 {
     /// <summary>The queue trigger's queue: the Functions host resolves the setting from app settings.</summary>
     public const string TriggerQueue = "%" + SettingNames.PollingQueue + "%";
@@ -35,7 +35,7 @@ public static partial class PollingQueue
                 $"Set it to {SettingNames.DefaultPollingQueue} (local.settings.json Values, or the Function App's app settings).");
         }
 
-        if (!QueueName().IsMatch(name) || name.Contains("--", StringComparison.Ordinal))
+        if (!StorageQueueName.IsValid(name, StorageQueueName.MaxLength - PoisonSuffix.Length))
         {
             throw new InvalidOperationException(
                 $"{SettingNames.PollingQueue} '{name}' is not a usable queue name: 3 to 56 lowercase letters, digits and single hyphens, " +
@@ -44,7 +44,4 @@ public static partial class PollingQueue
 
         return name;
     }
-
-    [GeneratedRegex("^[a-z0-9][a-z0-9-]{1,54}[a-z0-9]$", RegexOptions.CultureInvariant)]
-    private static partial Regex QueueName();
 }

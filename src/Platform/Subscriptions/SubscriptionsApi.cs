@@ -1,6 +1,5 @@
 using System.Net;
 using System.Text.Json;
-using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 using Patchbay.Platform.Actions;
@@ -14,7 +13,7 @@ using Patchbay.Sdk.Fetch;
 namespace Patchbay.Platform.Subscriptions;
 
 /// <summary>Polling-trigger subscriptions: create (validated, with a one-time signing secret), read, list, delete, events, resume, poll now.</summary>
-public static partial class SubscriptionsApi
+public static class SubscriptionsApi
 {
     /// <summary>How many events <c>GET /api/subscriptions/{id}/events</c> answers at most.</summary>
     public const int EventsLimit = 100;
@@ -196,7 +195,7 @@ public static partial class SubscriptionsApi
             case SubscriptionDestination.Queue:
                 Only(destination, "name");
                 string name = StringField(destination, "name") ?? throw Bad("/destination/name", "is required for a queue");
-                if (!QueueName().IsMatch(name) || name.Contains("--", StringComparison.Ordinal))
+                if (!StorageQueueName.IsValid(name))
                 {
                     throw Bad("/destination/name", "must be a valid Azure Storage queue name: 3-63 lowercase letters, digits and single hyphens, starting and ending with a letter or digit");
                 }
@@ -250,7 +249,4 @@ public static partial class SubscriptionsApi
     }
 
     private static ApiProblem Bad(string path, string message) => ApiProblem.BadRequest($"destination is not valid: {path[13..]} {message}.", new FieldError(path, message));
-
-    [GeneratedRegex("^[a-z0-9][a-z0-9-]{1,61}[a-z0-9]$", RegexOptions.CultureInvariant)]
-    private static partial Regex QueueName();
 }
