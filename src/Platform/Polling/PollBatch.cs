@@ -23,13 +23,13 @@ public sealed class PollBatch
     /// <summary>The message format's version; a message with another version is dropped (its subscriptions stay due for the next tick).</summary>
     public const int Version = 1;
 
-    /// <summary>Due-index entries per message: 32 keeps a message small (about 4 KB) and lets the Functions host spread a tick over instances.</summary>
+    /// <summary>Due-index entries per message: 32 keeps a message small (about 8 KB) and lets the Functions host spread a tick over instances.</summary>
     public const int MaxEntries = 32;
 
     /// <summary>The longest subscription id a message carries.</summary>
     public const int MaxIdLength = 64;
 
-    /// <summary>The longest due-index key a message carries (today's keys are 55 characters).</summary>
+    /// <summary>The longest due-index key a message carries (today's: the due row's key with its lease and ETag, about 215 characters).</summary>
     public const int MaxKeyLength = 256;
 
     /// <summary>The longest tick id a message carries.</summary>
@@ -67,7 +67,7 @@ public sealed class PollBatch
     /// <summary>When the tick wrote the batch.</summary>
     public DateTimeOffset DispatchedAt { get; }
 
-    /// <summary>Due-index entries, oldest first; two entries of one subscription (a crash left a stale row) are always in the same batch.</summary>
+    /// <summary>Due-index entries, oldest first, one per subscription.</summary>
     public IReadOnlyList<DueEntry> Entries { get; }
 
     /// <summary>The message text (JSON, UTF-16 characters; at most <see cref="MaxTextChars"/>).</summary>

@@ -82,7 +82,7 @@ public sealed partial class Poller
     /// <summary>
     /// The batch step: claims, polls and delivers each subscription of <paramref name="batch"/> (at most
     /// <c>Patchbay__PollingConcurrency</c> at once in this process, across every batch it runs). Safe to run twice or
-    /// late: a subscription that is no longer due (its index entry is stale) is left alone and its stale entry dropped,
+    /// late: a subscription whose due row has moved since the entry was read (its claim's If-Match fails) is left alone,
     /// one another run holds is skipped, and one reached more than <see cref="PollingConstants.ScheduleTolerance"/> after
     /// the batch's scheduled time runs as of the clock. Never throws for one subscription's failure (it is logged, and
     /// its lease lapses so a later tick picks it up); only for cancellation.
