@@ -1,7 +1,5 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Net;
-using System.Net.Sockets;
 using System.Text;
 using System.Text.Json;
 using Azure.Data.Tables;
@@ -24,22 +22,12 @@ namespace Patchbay.Benchmarks.Polling;
 /// </summary>
 internal static class PollDispatchBench
 {
-    private const string Key = "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==";
-
     public static async Task<int> RunAsync(string[] args)
     {
         int count = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 10_000;
         int rounds = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 3;
-        (Process azurite, string connection) = await StartAzuriteAsync();
-        try
-        {
-            return await RunAsync(connection, count, rounds);
-        }
-        finally
-        {
-            azurite.Kill(entireProcessTree: true);
-            await azurite.WaitForExitAsync();
-        }
+        await using BenchAzurite azurite = await BenchAzurite.StartAsync();
+        return await RunAsync(azurite.ConnectionString, count, rounds);
     }
 
     private static async Task<int> RunAsync(string connection, int count, int rounds)
@@ -139,63 +127,6 @@ internal static class PollDispatchBench
             var text = new StringBuilder("{\"v\":1,\"tick\":\"tick_000000000000\",\"scheduled_at\":null,\"dispatched_at\":\"").Append(dispatched).Append("\",\"due\":[");
             text.AppendJoin(',', chunk.Select(r => $"{{\"id\":\"{r.Id}\",\"key\":{JsonSerializer.Serialize(r.Key)}}}")).Append("]}");
             await queue.SendMessageAsync(Convert.ToBase64String(Encoding.UTF8.GetBytes(text.ToString())));
-        }
-    }
-
-    private static async Task<(Process Process, string ConnectionString)> StartAzuriteAsync()
-    {
-        string root = AppContext.BaseDirectory;
-        while (!File.Exists(Path.Combine(root, "Patchbay.slnx"))) root = Path.GetDirectoryName(root.TrimEnd('/')) ?? throw new InvalidOperationException("Run from inside the repository.");
-        string azurite = Path.Combine(root, "node_modules", ".bin", "azurite");
-        if (!File.Exists(azurite)) throw new InvalidOperationException($"Azurite is not installed at {azurite}; run `npm ci` in the repository root.");
-        int blob = FreePort(), queue = FreePort(), table = FreePort();
-        var start = new ProcessStartInfo(azurite) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (string arg in new[] { "--inMemoryPersistence", "--skipApiVersionCheck", "--disableProductStyleUrl", "--silent", "--disableTelemetry",
-            "--blobHost", "127.0.0.1", "--blobPort", blob.ToString(CultureInfo.InvariantCulture),
-            "--queueHost", "127.0.0.1", "--queuePort", queue.ToString(CultureInfo.InvariantCulture),
-            "--tableHost", "127.0.0.1", "--tablePort", table.ToString(CultureInfo.InvariantCulture) })
-        {
-            start.ArgumentList.Add(arg);
-        }
-
-        Process process = Process.Start(start) ?? throw new InvalidOperationException("Azurite did not start.");
-        process.OutputDataReceived += (_, _) => { };
-        process.ErrorDataReceived += (_, _) => { };
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-        string connection = $"DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey={Key};" +
-            $"BlobEndpoint=http://127.0.0.1:{blob}/devstoreaccount1;QueueEndpoint=http://127.0.0.1:{queue}/devstoreaccount1;TableEndpoint=http://127.0.0.1:{table}/devstoreaccount1;";
-        DateTime deadline = DateTime.UtcNow.AddSeconds(30);
-        foreach (int port in new[] { blob, queue, table })
-        {
-            while (!await IsListeningAsync(port))
-            {
-                if (DateTime.UtcNow > deadline) throw new TimeoutException("Azurite did not start within 30 s.");
-                await Task.Delay(100);
-            }
-        }
-
-        return (process, connection);
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
-
-    private static async Task<bool> IsListeningAsync(int port)
-    {
-        try
-        {
-            using var client = new TcpClient();
-            await client.ConnectAsync(IPAddress.Loopback, port);
-            return true;
-        }
-        catch (SocketException)
-        {
-            return false;
         }
     }
 }

@@ -1,7 +1,5 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Net;
-using System.Net.Sockets;
 using System.Text.Json;
 using Azure;
 using Azure.Core;
@@ -46,16 +44,9 @@ internal static class PollingTickBench
         {
             foreach (int concurrency in concurrencies)
             {
-                using Process azurite = await StartAzuriteAsync();
-                try
-                {
-                    await RunAsync(count, concurrency);
-                }
-                finally
-                {
-                    azurite.Kill(entireProcessTree: true);
-                    await azurite.WaitForExitAsync();
-                }
+                await using BenchAzurite azurite = await BenchAzurite.StartAsync();
+                s_connectionString = azurite.ConnectionString;
+                await RunAsync(count, concurrency);
             }
         }
 
@@ -124,7 +115,7 @@ internal static class PollingTickBench
         await reference.SeedAsync(tables.GetTableClient(SubscriptionStore.TableName), time.GetUtcNow());
 
         Console.WriteLine();
-        Console.WriteLine($"polling tick: {count} subscriptions (created in {created.Elapsed.TotalSeconds:0.0} s), Patchbay__PollingConcurrency={concurrency}, Azurite {AzuriteVersion} in memory, loopback feed and webhook; load average {LoadAverage()}");
+        Console.WriteLine($"polling tick: {count} subscriptions (created in {created.Elapsed.TotalSeconds:0.0} s), Patchbay__PollingConcurrency={concurrency}, Azurite {BenchAzurite.Version} in memory, loopback feed and webhook; load average {LoadAverage()}");
         Console.WriteLine();
         Console.WriteLine("| tick | wall time | per subscription | feed calls | webhook deliveries | table requests | per subscription | Azurite alone: requests | Azurite alone: wall time | Patchbay / Azurite alone |");
         Console.WriteLine("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
@@ -276,49 +267,6 @@ internal static class PollingTickBench
         using var reader = new StreamReader(stream);
         return Connector.Create(ConnectorManifest.Parse(reader.ReadToEnd(), "bench/Polling/config.json"), [typeof(BenchNoop), typeof(BenchItems)]);
     }
-    private const string AzuriteVersion = "3.37.0";
-
-    private static async Task<Process> StartAzuriteAsync()
-    {
-        string root = AppContext.BaseDirectory;
-        while (!File.Exists(Path.Combine(root, "Patchbay.slnx"))) root = Path.GetDirectoryName(root.TrimEnd('/')) ?? throw new InvalidOperationException("Run from inside the repository.");
-        string azurite = Path.Combine(root, "node_modules", ".bin", "azurite");
-        if (!File.Exists(azurite)) throw new InvalidOperationException($"Azurite is not installed at {azurite}; run `npm ci` in the repository root.");
-        int blob = FreePort(), queue = FreePort(), table = FreePort();
-        var start = new ProcessStartInfo(azurite)
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        foreach (string arg in new[] { "--inMemoryPersistence", "--skipApiVersionCheck", "--disableProductStyleUrl", "--silent", "--disableTelemetry",
-            "--blobHost", "127.0.0.1", "--blobPort", blob.ToString(CultureInfo.InvariantCulture),
-            "--queueHost", "127.0.0.1", "--queuePort", queue.ToString(CultureInfo.InvariantCulture),
-            "--tableHost", "127.0.0.1", "--tablePort", table.ToString(CultureInfo.InvariantCulture) })
-        {
-            start.ArgumentList.Add(arg);
-        }
-
-        Process process = Process.Start(start) ?? throw new InvalidOperationException("Azurite did not start.");
-        process.OutputDataReceived += (_, _) => { };
-        process.ErrorDataReceived += (_, _) => { };
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-        const string Key = "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==";
-        s_connectionString = $"DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey={Key};" +
-            $"BlobEndpoint=http://127.0.0.1:{blob}/devstoreaccount1;QueueEndpoint=http://127.0.0.1:{queue}/devstoreaccount1;TableEndpoint=http://127.0.0.1:{table}/devstoreaccount1;";
-        DateTime deadline = DateTime.UtcNow.AddSeconds(30);
-        foreach (int port in new[] { blob, queue, table })
-        {
-            while (!await IsListeningAsync(port))
-            {
-                if (DateTime.UtcNow > deadline) throw new TimeoutException("Azurite did not start within 30 s.");
-                await Task.Delay(100);
-            }
-        }
-
-        return process;
-    }
 
     private static async Task<WebApplication> StartLoopbackAsync(Action<WebApplication> map)
     {
@@ -333,27 +281,6 @@ internal static class PollingTickBench
 
     private static string Address(WebApplication app) =>
         app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First().TrimEnd('/') + "/";
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
-
-    private static async Task<bool> IsListeningAsync(int port)
-    {
-        try
-        {
-            using var client = new TcpClient();
-            await client.ConnectAsync(IPAddress.Loopback, port);
-            return true;
-        }
-        catch (SocketException)
-        {
-            return false;
-        }
-    }
 
     /// <summary>Counts HTTP requests to the Table endpoint (each try, so retries count).</summary>
     private sealed class CountingPolicy : HttpPipelineSynchronousPolicy
