@@ -1,5 +1,3 @@
-using System.Text.Encodings.Web;
-using System.Text.Json;
 using Patchbay.Sdk;
 
 namespace Patchbay.Platform.Actions;
@@ -13,9 +11,6 @@ public sealed class IntegrationResultHttpResult : IResult, IStatusCodeHttpResult
 {
     /// <summary>The media type of the answer.</summary>
     public const string JsonContentType = "application/json";
-
-    // Served as application/json, never inside HTML: apostrophes and non-ASCII text stay readable (as IntegrationResult.ToJson).
-    private static readonly JsonWriterOptions WriterOptions = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
     /// <summary>Wraps <paramref name="result"/>.</summary>
     public IntegrationResultHttpResult(IntegrationResult result)
@@ -41,12 +36,9 @@ public sealed class IntegrationResultHttpResult : IResult, IStatusCodeHttpResult
         HttpResponse response = httpContext.Response;
         response.StatusCode = StatusCodes.Status200OK;
         response.ContentType = JsonContentType;
-        // Synchronous into the pipe's memory (no I/O until the flush below); a result is at most FetchOptions.MaxResponseBytes
-        // of upstream data plus its envelope, the same bound the string it replaces had.
-        using (var writer = new Utf8JsonWriter(response.BodyWriter, WriterOptions))
-        {
-            Value.WriteTo(writer);
-        }
+        // Synchronous into the pipe's memory (no I/O until the flush below), escaped as IntegrationResult.ToJson is; a result is
+        // at most FetchOptions.MaxResponseBytes of upstream data plus its envelope, the same bound the string it replaces had.
+        Value.WriteTo(response.BodyWriter);
 
         await response.BodyWriter.FlushAsync(httpContext.RequestAborted);
     }

@@ -72,14 +72,25 @@ public sealed class IntegrationResult
         writer.WriteEndObject();
     }
 
-    /// <summary>The result as a JSON string.</summary>
+    /// <summary>
+    /// Writes the result's JSON as UTF-8 to <paramref name="destination"/> (a response's body writer, a buffer), escaped for
+    /// an <c>application/json</c> answer: served as JSON, never inside HTML, so apostrophes and non-ASCII text stay readable.
+    /// </summary>
+    public void WriteTo(System.Buffers.IBufferWriter<byte> destination)
+    {
+        using var writer = new Utf8JsonWriter(destination, s_writerOptions);
+        WriteTo(writer);
+    }
+
+    /// <summary>The result as a JSON string, as <see cref="WriteTo(System.Buffers.IBufferWriter{byte})"/> writes it.</summary>
     public string ToJson()
     {
         var buffer = new System.Buffers.ArrayBufferWriter<byte>();
-        // Served as application/json, never inside HTML: keep apostrophes and non-ASCII text readable.
-        using (var writer = new Utf8JsonWriter(buffer, new JsonWriterOptions { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping })) WriteTo(writer);
+        WriteTo(buffer);
         return System.Text.Encoding.UTF8.GetString(buffer.WrittenSpan);
     }
+
+    private static readonly JsonWriterOptions s_writerOptions = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
     private static void WriteCost(Utf8JsonWriter writer, decimal? cost)
     {
