@@ -13,20 +13,13 @@ public sealed class ConnectorDiscovery
 {
     private readonly Task<Connector[]> _loading;
 
-    private ConnectorDiscovery(string directory, Task<Connector[]> loading)
-    {
-        Directory = directory;
-        _loading = loading;
-    }
-
-    /// <summary>The folder searched for <c>Patchbay.Connectors.*.dll</c>.</summary>
-    public string Directory { get; }
+    private ConnectorDiscovery(Task<Connector[]> loading) => _loading = loading;
 
     /// <summary>Starts loading every connector in <paramref name="directory"/> (see <see cref="ConnectorCatalog.Discover"/>) on the thread pool.</summary>
     public static ConnectorDiscovery Start(string directory)
     {
         ArgumentException.ThrowIfNullOrEmpty(directory);
-        return new ConnectorDiscovery(directory, Task.Run(() => ConnectorCatalog.Discover(directory).ToArray()));
+        return new ConnectorDiscovery(Task.Run(() => ConnectorCatalog.Discover(directory).ToArray()));
     }
 
     // Blocks only until the load started at registration is done, and throws its own exception (GetResult, not Result,
