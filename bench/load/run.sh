@@ -7,6 +7,8 @@
 #   bench/load/run.sh profile    a CPU-sampled trace of Patchbay under the same load (dotnet-trace as a dotnet tool:
 #                                dotnet tool install -g dotnet-trace --version 10.0.750501); prints the top frames.
 #                                LOAD_TRACE_PROFILE=gc-verbose traces allocations instead (the .nettrace is kept in the logs)
+#   bench/load/run.sh allocs     bytes allocated and gen0/1/2 collections per answered request, the bare proxy and Patchbay
+#                                under the same load (dotnet-counters as a dotnet tool, same version as dotnet-trace)
 # Needs nginx and wrk (apt-get install -y nginx wrk) and node_modules (npm ci). Not part of CI.
 # Settings (environment):
 #   LOAD_DURATION   measured seconds per target (default 15)     LOAD_WARMUP       warm-up seconds per target (default 10)
@@ -157,6 +159,39 @@ run_wrk "$bare_url" "$warmup" "$work/warmup-bare.txt" "$bare_pid" >/dev/null
 run_wrk "$patchbay_url" "$warmup" "$work/warmup-patchbay.txt" "$patchbay_pid" >/dev/null
 compare_url=http://127.0.0.1:18083/api/connectors/http/actions/request
 [ -n "${LOAD_COMPARE_DIR:-}" ] && run_wrk "$compare_url" "$warmup" "$work/warmup-compare.txt" "$compare_pid" >/dev/null
+
+if [ "$mode" = "allocs" ]; then
+  # Bytes allocated and collections per answered request, each target under the same load while dotnet-counters reads
+  # the runtime's counters (dotnet tool install -g dotnet-counters --version 10.0.750501).
+  export PATH="$PATH:$HOME/.dotnet/tools"
+  command -v dotnet-counters >/dev/null || { echo "needs dotnet-counters: dotnet tool install -g dotnet-counters --version 10.0.750501" >&2; exit 1; }
+  printf '%-10s %10s %14s %12s %22s\n' target req/s cpu_us/request B/request "gen0/gen1/gen2 per 10k"
+  for target in bare patchbay; do
+    if [ "$target" = bare ]; then url=$bare_url; pid=$bare_pid; else url=$patchbay_url; pid=$patchbay_pid; fi
+    dotnet-counters collect -p "$pid" --refresh-interval 1 --format csv -o "$work/counters-$target.csv" \
+      --duration "00:00:00:$(printf '%02d' $((duration + 4)))" --counters 'System.Runtime[dotnet.gc.heap.total_allocated,dotnet.gc.collections]' >"$work/counters-$target.log" 2>&1 &
+    counters_pid=$!
+    sleep 2
+    read -r rps p99 bad cpu < <(run_wrk "$url" "$duration" "$work/allocs-$target.txt" "$pid")
+    wait "$counters_pid" 2>/dev/null || true
+    total=$(awk '/requests in/ {print $1}' "$work/allocs-$target.txt")
+    python3 - "$work/counters-$target.csv" "$total" "$target" "$rps" "$cpu" <<'PY'
+import csv, sys
+path, total, target, rps, cpu = sys.argv[1], int(sys.argv[2]), sys.argv[3], sys.argv[4], sys.argv[5]
+allocated, gens = 0.0, {"gen0": 0.0, "gen1": 0.0, "gen2": 0.0}
+for row in csv.reader(open(path)):
+    if len(row) < 5 or row[0] == "Timestamp": continue
+    name, value = row[2], float(row[4] or 0)
+    if name.startswith("dotnet.gc.heap.total_allocated"): allocated += value
+    elif name.startswith("dotnet.gc.collections"):
+        for g in gens:
+            if "=" + g in name.replace(" ", ""): gens[g] += value
+per10k = "/".join(f"{gens[g] * 10000 / total:.1f}" for g in gens)
+print(f"{target:<10} {rps:>10} {cpu:>14} {allocated / total:>12.0f} {per10k:>22}")
+PY
+  done
+  exit 0
+fi
 
 if [ "$mode" = "profile" ]; then
   # The same load against Patchbay alone while dotnet-trace samples its threads; then the top frames.
