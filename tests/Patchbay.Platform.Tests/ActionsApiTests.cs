@@ -48,6 +48,32 @@ public class ActionsApiTests(PatchbayApp app)
         Assert.True(response.Headers.Contains("X-Patchbay-Invocation-Id"));
     }
 
+    // The http connector copies a JSON body into its result as received; the answer is still written from the parsed
+    // value: compact, the upstream's escapes read and written the answer's way.
+    [Fact]
+    public async Task HttpRequest_SpacedJsonWithEscapes_IsAnsweredCompactAndUnescaped()
+    {
+        HttpResponseMessage response = await _client.PostAsync("/api/connectors/http/actions/request",
+            Http.Json(new { inputs = new { url = Base + "spaced-json" }, auth = new { auth_method = "none" } }));
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        string text = Encoding.UTF8.GetString(await response.Content.ReadAsByteArrayAsync());
+        Assert.Contains("\"body\":{\"text\":\"l'été / <b>\",\"n\":[1,2.50]},\"ok\":true}", text, StringComparison.Ordinal);
+    }
+
+    // RFC 8259: JSON is UTF-8. Bytes that are not are text with U+FFFD in their place, not a 500 while writing the answer.
+    [Fact]
+    public async Task HttpRequest_JsonBodyThatIsNotUtf8_IsAnsweredAsText()
+    {
+        HttpResponseMessage response = await _client.PostAsync("/api/connectors/http/actions/request",
+            Http.Json(new { inputs = new { url = Base + "not-utf8" }, auth = new { auth_method = "none" } }));
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        JsonElement data = (await response.ReadJsonAsync()).GetProperty("result").GetProperty("data");
+        Assert.Equal("{\"name\":\"caf\uFFFD\"}", data.GetProperty("body").GetString());
+        Assert.True(data.GetProperty("ok").GetBoolean());
+    }
+
     [Fact]
     public async Task Action_InvalidInputs_Are400WithEveryPath()
     {

@@ -113,6 +113,10 @@ public sealed class PatchbayApp : WebApplicationFactory<Program>, IAsyncLifetime
 
             return Results.Ok();
         });
+        // JSON as some servers write it: spaced out, with escapes a writer need not use (the http connector copies it into its result).
+        app.MapGet("/spaced-json", () => Results.Text("{\n  \"text\" : \"l\\u0027\\u00e9t\\u00e9 \\/ <b>\",\n  \"n\" : [ 1 , 2.50 ]\n}\n", "application/json"));
+        // "JSON" whose bytes are not UTF-8 (a Latin-1 é).
+        app.MapGet("/not-utf8", () => Results.Bytes([.. "{\"name\":\"caf"u8, 0xE9, .. "\"}"u8], "application/json"));
         app.MapGet("/items", () => Results.Json(new[] { new { id = 1, name = "a" }, new { id = 2, name = "b" } }));
         app.MapGet("/me", (HttpContext context) =>
         {

@@ -1,6 +1,5 @@
 using System.Text;
 using System.Text.Json;
-using System.Text.Json.Serialization;
 using Patchbay.Sdk;
 
 namespace Patchbay.Connectors.Http;
@@ -13,8 +12,6 @@ namespace Patchbay.Connectors.Http;
 [Action("request")]
 public sealed class Request : ActionHandler
 {
-    private static readonly JsonSerializerOptions s_output = new(ConnectorJson.Options) { DefaultIgnoreCondition = JsonIgnoreCondition.Never };
-
     /// <inheritdoc />
     public override async Task<ActionOutcome> ExecuteAsync(JsonElement inputs, ConnectorContext context, CancellationToken cancellationToken)
     {
@@ -49,15 +46,37 @@ public sealed class Request : ActionHandler
         try
         {
             FetchResponse response = await context.FetchAsync(target, method, json: json, form: form, body: raw, headers: headers, timeout: timeout, cancellationToken: cancellationToken).ConfigureAwait(false);
-            return Result(response.Status, LowerCase(response.Headers), response.Data);
+            return Result(response);
         }
         catch (HttpError ex) when (ex is not RateLimitError)
         {
-            return Result(ex.Status, LowerCase(ex.Headers), ex.ResponseData);
+            return Result(new FetchResponse(ex.Status, ex.Headers, ex.ResponseData));
         }
     }
 
-    /// <summary>Header names in lower case (as HTTP/2 sends them), so callers can look them up without guessing the case.</summary>
+    /// <summary>
+    /// <c>{"status", "headers", "body", "ok"}</c>: the body written as received (a JSON body is copied, not parsed and
+    /// serialised again), header names in lower case (as HTTP/2 sends them), so callers can look them up without guessing the case.
+    /// </summary>
+    private static ActionResult Result(FetchResponse response) =>
+        new(ConnectorJson.ToElement((response.Status, Headers: LowerCase(response.Headers), Body: response), static (writer, result) =>
+        {
+            writer.WriteStartObject();
+            writer.WriteNumber("status", result.Status);
+            writer.WriteStartObject("headers");
+            foreach ((string name, string value) in result.Headers)
+            {
+                writer.WriteString(name, value);
+            }
+
+            writer.WriteEndObject();
+            writer.WritePropertyName("body");
+            result.Body.WriteDataTo(writer);
+            writer.WriteBoolean("ok", result.Status is >= 200 and < 300);
+            writer.WriteEndObject();
+        }));
+
+    // Repeated names that differ only in case are joined with ", ", as FetchAsync joins repeated headers.
     private static Dictionary<string, string> LowerCase(IReadOnlyDictionary<string, string> headers)
     {
         var result = new Dictionary<string, string>(headers.Count, StringComparer.Ordinal);
@@ -69,11 +88,4 @@ public sealed class Request : ActionHandler
 
         return result;
     }
-
-    private static ActionResult Result(int status, IReadOnlyDictionary<string, string> headers, JsonElement body) =>
-        new(JsonSerializer.SerializeToElement(
-            new RequestResult(status, headers, body.ValueKind == JsonValueKind.Undefined ? null : body, status is >= 200 and < 300),
-            s_output));
-
-    private sealed record RequestResult(int Status, IReadOnlyDictionary<string, string> Headers, JsonElement? Body, bool Ok);
 }

@@ -30,14 +30,7 @@ internal static class InputNumbers
             return inputs;
         }
 
-        var buffer = new ArrayBufferWriter<byte>();
-        using (var writer = new Utf8JsonWriter(buffer, new JsonWriterOptions { SkipValidation = true }))
-        {
-            Write(writer, inputs);
-        }
-
-        using JsonDocument document = JsonDocument.Parse(buffer.WrittenMemory);
-        return document.RootElement.Clone();
+        return PooledJsonBuffer.ToElement(inputs, static (writer, inputs) => Write(writer, inputs), new JsonWriterOptions { SkipValidation = true });
     }
 
     private static bool NeedsWork(JsonElement element)

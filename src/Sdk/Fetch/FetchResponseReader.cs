@@ -16,8 +16,15 @@ internal static class FetchResponseReader
         AddHeaders(headers, response.Headers.NonValidated);
         AddHeaders(headers, response.Content.Headers.NonValidated);
 
-        JsonElement data = await ReadBodyAsync(response.Content, cancellationToken).ConfigureAwait(false);
         int status = (int)response.StatusCode;
+        ReadOnlyMemory<byte> bytes = await ReadBytesAsync(response.Content, cancellationToken).ConfigureAwait(false);
+        if (status is >= 200 and < 300 && AsJson(response.Content, bytes) is { } json)
+        {
+            // Parsed when a handler reads Data; a handler that only passes the body on never parses it.
+            return FetchResponse.FromCheckedJson(status, headers, json);
+        }
+
+        JsonElement data = await ReadBodyAsync(response.Content, bytes, cancellationToken).ConfigureAwait(false);
         if (status is >= 200 and < 300)
         {
             return new FetchResponse(status, headers, data);
@@ -49,39 +56,71 @@ internal static class FetchResponseReader
         return delay < TimeSpan.Zero ? TimeSpan.Zero : delay;
     }
 
-    internal static async Task<JsonElement> ReadBodyAsync(HttpContent content, CancellationToken cancellationToken)
-    {
-        // FetchClient buffered the body already (within the response size limit): parse those bytes, no copy.
-        ReadOnlyMemory<byte> bytes = content is FetchClient.BufferedContent buffered
+    // FetchClient buffered the body already (within the response size limit): those bytes, no copy.
+    private static async ValueTask<ReadOnlyMemory<byte>> ReadBytesAsync(HttpContent content, CancellationToken cancellationToken) =>
+        content is FetchClient.BufferedContent buffered
             ? buffered.Bytes
             : await content.ReadAsByteArrayAsync(cancellationToken).ConfigureAwait(false);
+
+    private static async Task<JsonElement> ReadBodyAsync(HttpContent content, ReadOnlyMemory<byte> bytes, CancellationToken cancellationToken)
+    {
         if (bytes.Length == 0)
         {
             return default;
         }
 
-        // Without a UTF-8 byte order mark, EF BB BF ("\uFEFF"u8; a "\xEF\xBB\xBF"u8 literal would be the UTF-8 of three
-        // Latin-1 characters): JsonDocument.Parse of bytes does not skip one, and text read as UTF-8 should not start with it.
-        ReadOnlyMemory<byte> unmarked = bytes.Span.StartsWith("\uFEFF"u8) ? bytes[3..] : bytes;
-        string? mediaType = content.Headers.ContentType?.MediaType;
-        if (mediaType is null || IsJson(mediaType))
+        if (AsJson(content, bytes) is { } json)
         {
-            try
-            {
-                using JsonDocument document = JsonDocument.Parse(unmarked);
-                return document.RootElement.Clone();
-            }
-            catch (JsonException)
-            {
-                // Labelled JSON that is not, or unlabelled text: hand it over as text.
-            }
+            using JsonDocument document = JsonDocument.Parse(json);
+            return document.RootElement.Clone();
         }
 
-        string text = mediaType is null
+        // Labelled JSON that is not, or unlabelled text: hand it over as text (bytes that are not UTF-8 as U+FFFD).
+        ReadOnlyMemory<byte> unmarked = WithoutByteOrderMark(bytes);
+        string text = content.Headers.ContentType?.MediaType is null
             ? Encoding.UTF8.GetString(unmarked.Span)
             : await content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
         return JsonSerializer.SerializeToElement(text);
     }
+
+    /// <summary>
+    /// The body as JSON when it is labelled JSON (or not labelled) and is one JSON value in UTF-8 (RFC 8259), without a
+    /// byte order mark; otherwise <see langword="null"/> (it is text). Reads the bytes once, building nothing.
+    /// </summary>
+    private static ReadOnlyMemory<byte>? AsJson(HttpContent content, ReadOnlyMemory<byte> bytes)
+    {
+        string? mediaType = content.Headers.ContentType?.MediaType;
+        if (bytes.Length == 0 || (mediaType is not null && !IsJson(mediaType)))
+        {
+            return null;
+        }
+
+        ReadOnlyMemory<byte> unmarked = WithoutByteOrderMark(bytes);
+        return System.Text.Unicode.Utf8.IsValid(unmarked.Span) && IsOneJsonValue(unmarked.Span) ? unmarked : (ReadOnlyMemory<byte>?)null;
+    }
+
+    // The reader's defaults are JsonDocument.Parse's (no comments, no trailing commas, depth 64): what it reads through, Parse parses.
+    private static bool IsOneJsonValue(ReadOnlySpan<byte> utf8)
+    {
+        var reader = new Utf8JsonReader(utf8);
+        try
+        {
+            while (reader.Read())
+            {
+            }
+
+            return true;
+        }
+        catch (JsonException)
+        {
+            return false;
+        }
+    }
+
+    // Without a UTF-8 byte order mark, EF BB BF ("\uFEFF"u8; a "\xEF\xBB\xBF"u8 literal would be the UTF-8 of three
+    // Latin-1 characters): JsonDocument.Parse of bytes does not skip one, and text read as UTF-8 should not start with it.
+    private static ReadOnlyMemory<byte> WithoutByteOrderMark(ReadOnlyMemory<byte> bytes) =>
+        bytes.Span.StartsWith("\uFEFF"u8) ? bytes[3..] : bytes;
 
     private static bool IsJson(string mediaType) =>
         string.Equals(mediaType, "application/json", StringComparison.OrdinalIgnoreCase)

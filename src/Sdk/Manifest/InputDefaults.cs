@@ -55,14 +55,7 @@ public sealed class InputDefaults
     {
         if (IsEmpty || inputs.ValueKind != JsonValueKind.Object || !NeedsWork(inputs)) return inputs;
 
-        var buffer = new System.Buffers.ArrayBufferWriter<byte>();
-        using (var writer = new Utf8JsonWriter(buffer))
-        {
-            Write(writer, inputs);
-        }
-
-        using JsonDocument document = JsonDocument.Parse(buffer.WrittenMemory);
-        return document.RootElement.Clone();
+        return PooledJsonBuffer.ToElement((Defaults: this, Inputs: inputs), static (writer, state) => state.Defaults.Write(writer, state.Inputs));
     }
 
     private bool NeedsWork(JsonElement inputs)

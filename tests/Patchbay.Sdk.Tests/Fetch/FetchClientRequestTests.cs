@@ -167,6 +167,88 @@ public class FetchClientRequestTests(LoopbackServers servers)
         Assert.Equal("plain été", response.Data.GetString());
     }
 
+    // RFC 8259: JSON text is UTF-8. A "JSON" answer with bytes that are not UTF-8 used to become a string element whose
+    // GetString threw, and whose writing (the http connector's result, an action's answer) threw "Cannot encode invalid UTF-8".
+    [Theory]
+    [InlineData("application/json")]
+    [InlineData(null)]
+    public async Task Response_JsonWithBytesThatAreNotUtf8_IsTheTextWithReplacementCharacters(string? contentType)
+    {
+        byte[] body = [.. Encoding.UTF8.GetBytes("""{"name":"caf"""), 0xE9, .. Encoding.UTF8.GetBytes("\"}")];
+        string route = Server.Route(async (ctx, _) =>
+        {
+            if (contentType is not null) ctx.Response.ContentType = contentType;
+            await ctx.Response.Body.WriteAsync(body);
+        });
+        using FetchClient client = FetchTestClients.Create();
+
+        FetchResponse response = await FetchTestClients.Context(client).FetchAsync(Server.Url(route));
+
+        Assert.Equal(JsonValueKind.String, response.Data.ValueKind);
+        Assert.Equal("{\"name\":\"caf\uFFFD\"}", response.Data.GetString());
+        Assert.Equal(JsonSerializer.Serialize(response.Data), Written(response));
+    }
+
+    [Theory]
+    [InlineData("application/json", """{ "a" : [1, 2.50, "\u00e9\/"], "b": null }""")]
+    [InlineData("application/problem+json", "  [true]  ")]
+    [InlineData("text/plain", "plain été")]
+    [InlineData("application/json", "not json")]
+    [InlineData(null, "42")]
+    public async Task Response_WriteDataTo_WritesWhatDataHolds_BeforeAndAfterDataIsRead(string? contentType, string body)
+    {
+        string route = Server.Route(async (ctx, _) =>
+        {
+            if (contentType is not null) ctx.Response.ContentType = contentType;
+            await ctx.Response.WriteAsync(body);
+        });
+        using FetchClient client = FetchTestClients.Create();
+
+        FetchResponse response = await FetchTestClients.Context(client).FetchAsync(Server.Url(route));
+        string writtenBefore = Written(response);
+        JsonElement data = response.Data;
+
+        // The same value (a JSON body may keep its spacing and escapes: a reader sees no difference).
+        using JsonDocument before = JsonDocument.Parse(writtenBefore);
+        using JsonDocument after = JsonDocument.Parse(Written(response));
+        Assert.True(JsonElement.DeepEquals(data, before.RootElement), $"{writtenBefore} is not {data.GetRawText()}");
+        Assert.Equal(JsonSerializer.Serialize(data), JsonSerializer.Serialize(before.RootElement));
+        Assert.Equal(JsonSerializer.Serialize(data), JsonSerializer.Serialize(after.RootElement));
+        Assert.Equal(data.GetRawText(), response.Data.GetRawText());
+    }
+
+    [Fact]
+    public async Task Response_DataReadFromManyThreadsAtOnce_IsOneValue()
+    {
+        string route = Server.Route((ctx, _) => ctx.Response.WriteAsJsonAsync(new { items = Enumerable.Range(0, 50).ToArray() }));
+        using FetchClient client = FetchTestClients.Create();
+        FetchResponse response = await FetchTestClients.Context(client).FetchAsync(Server.Url(route));
+
+        JsonElement[] seen = await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => Task.Run(() => response.Data)));
+
+        Assert.All(seen, element => Assert.Equal(49, element.GetProperty("items")[49].GetInt32()));
+        Assert.Equal(50, response.Data.GetProperty("items").GetArrayLength());
+    }
+
+    [Fact]
+    public void Response_WriteDataTo_NoBody_WritesNull()
+    {
+        var response = new FetchResponse(204, new Dictionary<string, string>(), default);
+
+        Assert.Equal("null", Written(response));
+    }
+
+    private static string Written(FetchResponse response)
+    {
+        var buffer = new System.Buffers.ArrayBufferWriter<byte>();
+        using (var writer = new Utf8JsonWriter(buffer))
+        {
+            response.WriteDataTo(writer);
+        }
+
+        return Encoding.UTF8.GetString(buffer.WrittenSpan);
+    }
+
     [Fact]
     public async Task Response_NoContent_HasUndefinedData()
     {
