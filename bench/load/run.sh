@@ -6,17 +6,23 @@
 #                                published): dotnet run -c Release --project bench/Patchbay.Benchmarks -- startup
 #   bench/load/run.sh profile    a CPU-sampled trace of Patchbay under the same load (dotnet-trace as a dotnet tool:
 #                                dotnet tool install -g dotnet-trace --version 10.0.750501); prints the top frames.
-#                                LOAD_TRACE_PROFILE=gc-verbose traces allocations instead (the .nettrace is kept in the logs)
+#                                LOAD_TRACE_PROFILE=gc-verbose traces allocations instead (the .nettrace is kept in the logs);
+#                                LOAD_PROFILE_TARGET=bare profiles the bare proxy instead, for the same pieces side by side
+#   bench/load/run.sh perf       CPU samples (perf) of Patchbay or, with LOAD_PROFILE_TARGET=bare, the bare proxy under the
+#                                same load: self time by symbol, the runtime, GC and kernel included (apt-get install -y linux-perf)
 #   bench/load/run.sh allocs     bytes allocated and gen0/1/2 collections per answered request, the bare proxy and Patchbay
 #                                under the same load (dotnet-counters as a dotnet tool, same version as dotnet-trace)
 # Needs nginx and wrk (apt-get install -y nginx wrk) and node_modules (npm ci). Not part of CI.
 # Settings (environment):
-#   LOAD_DURATION   measured seconds per target (default 15)     LOAD_WARMUP       warm-up seconds per target (default 10)
+#   LOAD_DURATION   measured seconds per target (default 15)     LOAD_WARMUP       warm-up seconds per target (default 30:
+#                   Patchbay's JIT is still tiering hot methods up after 10 s; perf showed 15% of its CPU in the JIT then)
 #   LOAD_CONNECTIONS  wrk connections (default 16)               LOAD_THREADS      wrk threads (default 2)
 #   LOAD_ROUNDS     measured rounds, bare then Patchbay each round (default 1); every round's figures are printed
 #   PATCHBAY_STARTS starts for the start-up median (default 10)   LOAD_NO_BUILD=1  use the builds already there
 #   LOAD_COMPARE_DIR  the root of another checkout whose src/Server is built (e.g. the commit before a change): also
 #                   measured every round, after Patchbay, on port 18083, so before and after share one run
+#   LOAD_COMPARE_ENV  environment assignments for that second instance only, e.g. LOAD_COMPARE_DIR="$PWD"
+#                   LOAD_COMPARE_ENV="OTEL_SDK_DISABLED=true" measures what one setting costs, in the same run
 # Ports (all on 127.0.0.1): nginx 18089, bare proxy 18081, Patchbay 18082, Azurite 18000-18002.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -24,7 +30,7 @@ root="$PWD"
 
 mode="${1:-load}"
 duration="${LOAD_DURATION:-15}"
-warmup="${LOAD_WARMUP:-10}"
+warmup="${LOAD_WARMUP:-30}"
 connections="${LOAD_CONNECTIONS:-16}"
 threads="${LOAD_THREADS:-2}"
 rounds="${LOAD_ROUNDS:-1}"
@@ -72,9 +78,13 @@ export Patchbay__EncryptionKeys="bench:$(head -c 32 /dev/urandom | base64)"
 export Patchbay__AllowPrivateNetworks=true
 export ASPNETCORE_ENVIRONMENT=Production
 export DOTNET_NOLOGO=1
+# perf mode: the runtime writes /tmp/perf-<pid>.map so perf can name JIT-compiled frames
+# (and W^X off: with it, JIT code runs from a double mapping perf cannot match to the map)
+[ "$mode" = perf ] && export DOTNET_PerfMapEnabled=1 DOTNET_EnableWriteXorExecute=0
 
 start_patchbay() { # $1: log file, $2: checkout root (default this one), $3: port (18082); the built app itself, content root the project folder, as run.sh starts it
-  (cd "${2:-$root}/src/Server" && exec dotnet bin/Release/net10.0/Patchbay.Server.dll --urls "http://127.0.0.1:${3:-18082}") >"$1" 2>&1 &
+  # shellcheck disable=SC2086 # $4: environment assignments for this instance only (LOAD_COMPARE_ENV), split on spaces
+  (cd "${2:-$root}/src/Server" && exec env ${4:-} dotnet bin/Release/net10.0/Patchbay.Server.dll --urls "http://127.0.0.1:${3:-18082}") >"$1" 2>&1 &
   patchbay_pid=$!
 }
 
@@ -114,7 +124,7 @@ start_patchbay "$work/patchbay.log"
 pids+=($patchbay_pid)
 if [ -n "${LOAD_COMPARE_DIR:-}" ]; then
   patchbay_main_pid=$patchbay_pid
-  start_patchbay "$work/compare.log" "$LOAD_COMPARE_DIR" 18083
+  start_patchbay "$work/compare.log" "$LOAD_COMPARE_DIR" 18083 "${LOAD_COMPARE_ENV:-}"
   compare_pid=$patchbay_pid
   pids+=($compare_pid)
   patchbay_pid=$patchbay_main_pid
@@ -138,17 +148,22 @@ curl -fsS -X POST -H 'content-type: application/json' -H 'x-functions-key: bench
 # cpu_ticks PID: user + system CPU time of the process so far, in clock ticks (/proc/PID/stat fields 14 and 15)
 cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
 
+# context_switches PID: voluntary + involuntary context switches of all the process's threads so far
+context_switches() { cat /proc/"$1"/task/*/status 2>/dev/null | awk '/_ctxt_switches:/ { n += $2 } END { print n + 0 }'; }
+
 # run_wrk URL SECONDS OUT PID: prints "req/s p99_ms non2xx cpu_us_per_request" (the CPU time PID spent per answered
-# request: a figure the other processes on a shared machine disturb less than req/s)
+# request: a figure the other processes on a shared machine disturb less than req/s); the context switches of PID per
+# answered request go to OUT.switches
 run_wrk() {
-  local c0 c1 rps p99 non2xx total
-  c0=$(cpu_ticks "$4")
+  local c0 c1 rps p99 non2xx total s0 s1
+  c0=$(cpu_ticks "$4"); s0=$(context_switches "$4")
   wrk -t"$threads" -c"$connections" -d"$2"s --latency -s "$work/post.lua" "$1" >"$3" 2>&1
-  c1=$(cpu_ticks "$4")
+  c1=$(cpu_ticks "$4"); s1=$(context_switches "$4")
   rps=$(awk '/^Requests\/sec:/ {print $2}' "$3")
   p99=$(awk '$1 == "99%" {v=$2; if (v ~ /us$/) {sub(/us$/, "", v); v/=1000} else if (v ~ /ms$/) {sub(/ms$/, "", v)} else if (v ~ /s$/) {sub(/s$/, "", v); v*=1000}; print v}' "$3")
   non2xx=$(awk '/Non-2xx or 3xx responses:/ {print $5}' "$3")
   total=$(awk '/requests in/ {print $1}' "$3")
+  awk -v s=$((s1 - s0)) -v n="$total" 'BEGIN { printf "%.2f\n", (n > 0 ? s / n : 0) }' >"$3.switches"
   echo "$rps $p99 ${non2xx:-0} $(awk -v c=$((c1 - c0)) -v hz="$(getconf CLK_TCK)" -v n="$total" 'BEGIN { printf "%.0f", (n > 0 ? c / hz * 1e6 / n : 0) }')"
 }
 
@@ -160,34 +175,59 @@ run_wrk "$patchbay_url" "$warmup" "$work/warmup-patchbay.txt" "$patchbay_pid" >/
 compare_url=http://127.0.0.1:18083/api/connectors/http/actions/request
 [ -n "${LOAD_COMPARE_DIR:-}" ] && run_wrk "$compare_url" "$warmup" "$work/warmup-compare.txt" "$compare_pid" >/dev/null
 
+if [ "$mode" = "perf" ]; then
+  # CPU samples of the whole process (managed code, the runtime, the GC and the kernel's share) with perf, for the target
+  # (LOAD_PROFILE_TARGET=bare|patchbay) under the same load; apt-get install -y linux-perf. Prints self time by symbol.
+  command -v perf >/dev/null || { echo "needs perf: apt-get install -y linux-perf" >&2; exit 1; }
+  profiled_pid=$patchbay_pid; profiled_url=$patchbay_url
+  [ "${LOAD_PROFILE_TARGET:-patchbay}" = bare ] && { profiled_pid=$bare_pid; profiled_url=$bare_url; }
+  run_wrk "$profiled_url" "$((duration + 4))" "$work/perf-wrk.txt" "$profiled_pid" >"$work/perf-wrk-figures.txt" &
+  wrk_pid=$!
+  sleep 2
+  # LOAD_PERF_EVENT=sched:sched_switch records where threads give up the CPU instead of CPU samples
+  if [ -n "${LOAD_PERF_EVENT:-}" ]; then perf_what=(-e "$LOAD_PERF_EVENT"); else perf_what=(-F 999); fi
+  perf record "${perf_what[@]}" -g -p "$profiled_pid" -o "$work/perf.data" -- sleep "$duration" >"$work/perf-record.log" 2>&1
+  wait "$wrk_pid"
+  echo "${LOAD_PROFILE_TARGET:-patchbay} under perf: $(cat "$work/perf-wrk-figures.txt") (req/s p99_ms non2xx cpu_us/request)"
+  echo "self time by module:"
+  perf report -i "$work/perf.data" --no-children --sort dso --stdio -g none 2>/dev/null | grep '%' | head -12
+  echo "self time by symbol:"
+  perf report -i "$work/perf.data" --no-children --sort sym --stdio -g none 2>/dev/null | grep '%' | head -"${LOAD_PERF_TOP:-60}"
+  echo "perf data: $work/perf.data (perf report -i it; JIT frames resolve from /tmp/perf-<pid>.map while it exists)"
+  exit 0
+fi
+
 if [ "$mode" = "allocs" ]; then
   # Bytes allocated and collections per answered request, each target under the same load while dotnet-counters reads
   # the runtime's counters (dotnet tool install -g dotnet-counters --version 10.0.750501).
   export PATH="$PATH:$HOME/.dotnet/tools"
   command -v dotnet-counters >/dev/null || { echo "needs dotnet-counters: dotnet tool install -g dotnet-counters --version 10.0.750501" >&2; exit 1; }
-  printf '%-10s %10s %14s %12s %22s\n' target req/s cpu_us/request B/request "gen0/gen1/gen2 per 10k"
+  printf '%-10s %10s %14s %12s %22s %16s %8s\n' target req/s cpu_us/request B/request "gen0/gen1/gen2 per 10k" "GC pause us/req" threads
   for target in bare patchbay; do
     if [ "$target" = bare ]; then url=$bare_url; pid=$bare_pid; else url=$patchbay_url; pid=$patchbay_pid; fi
     dotnet-counters collect -p "$pid" --refresh-interval 1 --format csv -o "$work/counters-$target.csv" \
-      --duration "00:00:00:$(printf '%02d' $((duration + 4)))" --counters 'System.Runtime[dotnet.gc.heap.total_allocated,dotnet.gc.collections]' >"$work/counters-$target.log" 2>&1 &
+      --duration "00:00:00:$(printf '%02d' $((duration + 4)))" --counters 'System.Runtime[dotnet.gc.heap.total_allocated,dotnet.gc.collections,dotnet.gc.pause.time,dotnet.thread_pool.thread.count]' >"$work/counters-$target.log" 2>&1 &
     counters_pid=$!
     sleep 2
     read -r rps p99 bad cpu < <(run_wrk "$url" "$duration" "$work/allocs-$target.txt" "$pid")
+    echo "$target: $(cat "$work/allocs-$target.txt.switches") context switches per request"
     wait "$counters_pid" 2>/dev/null || true
     total=$(awk '/requests in/ {print $1}' "$work/allocs-$target.txt")
     python3 - "$work/counters-$target.csv" "$total" "$target" "$rps" "$cpu" <<'PY'
 import csv, sys
 path, total, target, rps, cpu = sys.argv[1], int(sys.argv[2]), sys.argv[3], sys.argv[4], sys.argv[5]
-allocated, gens = 0.0, {"gen0": 0.0, "gen1": 0.0, "gen2": 0.0}
+allocated, pause, threads, gens = 0.0, 0.0, 0.0, {"gen0": 0.0, "gen1": 0.0, "gen2": 0.0}
 for row in csv.reader(open(path)):
     if len(row) < 5 or row[0] == "Timestamp": continue
     name, value = row[2], float(row[4] or 0)
     if name.startswith("dotnet.gc.heap.total_allocated"): allocated += value
+    elif name.startswith("dotnet.gc.pause.time"): pause += value
+    elif name.startswith("dotnet.thread_pool.thread.count"): threads = max(threads, value)
     elif name.startswith("dotnet.gc.collections"):
         for g in gens:
             if "=" + g in name.replace(" ", ""): gens[g] += value
 per10k = "/".join(f"{gens[g] * 10000 / total:.1f}" for g in gens)
-print(f"{target:<10} {rps:>10} {cpu:>14} {allocated / total:>12.0f} {per10k:>22}")
+print(f"{target:<10} {rps:>10} {cpu:>14} {allocated / total:>12.0f} {per10k:>22} {pause * 1e6 / total:>16.1f} {threads:>8.0f}")
 PY
   done
   exit 0
@@ -197,12 +237,14 @@ if [ "$mode" = "profile" ]; then
   # The same load against Patchbay alone while dotnet-trace samples its threads; then the top frames.
   export PATH="$PATH:$HOME/.dotnet/tools"
   command -v dotnet-trace >/dev/null || { echo "needs dotnet-trace: dotnet tool install -g dotnet-trace --version 10.0.750501" >&2; exit 1; }
-  echo "profiling Patchbay (pid $patchbay_pid) for ${duration} s under load; load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
-  run_wrk "$patchbay_url" "$((duration + 4))" "$work/profile-wrk.txt" "$patchbay_pid" >"$work/profile-wrk-figures.txt" &
+  profiled_pid=$patchbay_pid; profiled_url=$patchbay_url
+  [ "${LOAD_PROFILE_TARGET:-patchbay}" = bare ] && { profiled_pid=$bare_pid; profiled_url=$bare_url; }
+  echo "profiling ${LOAD_PROFILE_TARGET:-patchbay} (pid $profiled_pid) for ${duration} s under load; load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
+  run_wrk "$profiled_url" "$((duration + 4))" "$work/profile-wrk.txt" "$profiled_pid" >"$work/profile-wrk-figures.txt" &
   wrk_pid=$!
   sleep 2
   trace_profile="${LOAD_TRACE_PROFILE:-dotnet-sampled-thread-time}"
-  dotnet-trace collect -p "$patchbay_pid" --profile "$trace_profile" --duration "00:00:00:$(printf '%02d' "$duration")" \
+  dotnet-trace collect -p "$profiled_pid" --profile "$trace_profile" --duration "00:00:00:$(printf '%02d' "$duration")" \
     -o "$work/patchbay.nettrace" --format Speedscope >"$work/trace.log" 2>&1 || { cat "$work/trace.log"; exit 1; }
   wait "$wrk_pid"
   echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg); under the trace: $(cat "$work/profile-wrk-figures.txt") (req/s p99_ms non2xx cpu_us/request)"
