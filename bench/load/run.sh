@@ -21,6 +21,7 @@
 #   PATCHBAY_STARTS starts for the start-up median (default 10)   LOAD_NO_BUILD=1  use the builds already there
 #   LOAD_COMPARE_DIR  the root of another checkout whose src/Server is built (e.g. the commit before a change): also
 #                   measured every round, after Patchbay, on port 18083, so before and after share one run
+#   LOAD_BARE_ENV   environment assignments for the bare proxy only (e.g. the runtime settings Patchbay ships with)
 #   LOAD_COMPARE_ENV  environment assignments for that second instance only, e.g. LOAD_COMPARE_DIR="$PWD"
 #                   LOAD_COMPARE_ENV="OTEL_SDK_DISABLED=true" measures what one setting costs, in the same run
 # Ports (all on 127.0.0.1): nginx 18089, bare proxy 18081, Patchbay 18082, Azurite 18000-18002.
@@ -117,7 +118,8 @@ nginx -c "$work/nginx.conf"
 wait_http http://127.0.0.1:18089/data.json
 echo "upstream: $(curl -fsS http://127.0.0.1:18089/data.json | wc -c) bytes of JSON"
 
-ASPNETCORE_URLS=http://127.0.0.1:18081 dotnet bench/BareProxy/bin/Release/net10.0/BareProxy.dll >"$work/bare.log" 2>&1 &
+# shellcheck disable=SC2086 # LOAD_BARE_ENV: environment assignments for the bare proxy only, split on spaces
+env ${LOAD_BARE_ENV:-} ASPNETCORE_URLS=http://127.0.0.1:18081 dotnet bench/BareProxy/bin/Release/net10.0/BareProxy.dll >"$work/bare.log" 2>&1 &
 bare_pid=$!
 pids+=($bare_pid)
 start_patchbay "$work/patchbay.log"

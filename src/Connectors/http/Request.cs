@@ -59,24 +59,38 @@ public sealed class Request : ActionHandler
     /// serialised again), header names in lower case (as HTTP/2 sends them), so callers can look them up without guessing the case.
     /// </summary>
     private static ActionResult Result(FetchResponse response) =>
-        new(ConnectorJson.ToElement((response.Status, Headers: LowerCase(response.Headers), Body: response), static (writer, result) =>
+        new(ConnectorJson.ToElement(response, static (writer, response) =>
         {
             writer.WriteStartObject();
-            writer.WriteNumber("status", result.Status);
+            writer.WriteNumber("status", response.Status);
             writer.WriteStartObject("headers");
-            foreach ((string name, string value) in result.Headers)
-            {
-                writer.WriteString(name, value);
-            }
-
+            WriteHeaders(writer, response.Headers);
             writer.WriteEndObject();
             writer.WritePropertyName("body");
-            result.Body.WriteDataTo(writer);
-            writer.WriteBoolean("ok", result.Status is >= 200 and < 300);
+            response.WriteDataTo(writer);
+            writer.WriteBoolean("ok", response.Status is >= 200 and < 300);
             writer.WriteEndObject();
         }));
 
-    // Repeated names that differ only in case are joined with ", ", as FetchAsync joins repeated headers.
+    private static void WriteHeaders(Utf8JsonWriter writer, IReadOnlyDictionary<string, string> headers)
+    {
+        // FetchAsync's headers are keyed case-insensitively, so their lower-case names are already unique; any other
+        // dictionary (a test's, a handler's) may hold names that differ only in case: those are joined with ", ", as
+        // FetchAsync joins repeated headers.
+        if (headers is not Dictionary<string, string> { Comparer: var comparer } || !ReferenceEquals(comparer, StringComparer.OrdinalIgnoreCase))
+        {
+            headers = LowerCase(headers);
+        }
+
+        Span<char> buffer = stackalloc char[256];
+        foreach ((string name, string value) in headers)
+        {
+            Span<char> lower = name.Length <= buffer.Length ? buffer[..name.Length] : new char[name.Length];
+            name.AsSpan().ToLowerInvariant(lower);
+            writer.WriteString(lower, value);
+        }
+    }
+
     private static Dictionary<string, string> LowerCase(IReadOnlyDictionary<string, string> headers)
     {
         var result = new Dictionary<string, string>(headers.Count, StringComparer.Ordinal);

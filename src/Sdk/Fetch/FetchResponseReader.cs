@@ -11,10 +11,11 @@ internal static class FetchResponseReader
     public static async Task<FetchResponse> ReadAsync(
         HttpResponseMessage response, FetchPlan plan, TimeProvider timeProvider, CancellationToken cancellationToken)
     {
-        var headers = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+        HttpHeadersNonValidated responseHeaders = response.Headers.NonValidated, contentHeaders = response.Content.Headers.NonValidated;
+        var headers = new Dictionary<string, string>(responseHeaders.Count + contentHeaders.Count, StringComparer.OrdinalIgnoreCase);
         // The values as received (NonValidated: no parse and re-format of each value), several joined by ", ".
-        AddHeaders(headers, response.Headers.NonValidated);
-        AddHeaders(headers, response.Content.Headers.NonValidated);
+        AddHeaders(headers, responseHeaders);
+        AddHeaders(headers, contentHeaders);
 
         int status = (int)response.StatusCode;
         ReadOnlyMemory<byte> bytes = await ReadBytesAsync(response.Content, cancellationToken).ConfigureAwait(false);

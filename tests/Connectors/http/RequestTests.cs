@@ -4,6 +4,8 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Patchbay.Connectors.Testing;
 using Patchbay.Sdk;
+using Patchbay.Sdk.Fetch;
+using Patchbay.Sdk.Testing;
 using static Patchbay.Connectors.Http.Tests.HttpHost;
 
 namespace Patchbay.Connectors.Http.Tests;
@@ -384,5 +386,30 @@ public class RequestTests
         IntegrationResult result = await For(server).ExecuteActionAsync("request", new { url = "file:///etc/passwd" });
 
         Assert.Equal("url must be an absolute http or https URL, not 'file:///etc/passwd'.", Assert.IsType<ActionError>(result.Outcome).Message);
+    }
+
+    // A context whose FetchAsync answers from a dictionary that is not FetchAsync's own (case-sensitive, names differing
+    // only in case): the result still has one lower-case name per header, the values joined as FetchAsync joins them.
+    [Fact]
+    public async Task Request_HeadersDifferingOnlyInCase_AreOneLowerCaseHeaderWithTheValuesJoined()
+    {
+        Connector http = Connector.FromAssembly(typeof(Request).Assembly);
+        using var client = new FetchClient();
+        var headers = new Dictionary<string, string>(StringComparer.Ordinal) { ["X-Trace"] = "a", ["x-trace"] = "b", ["Content-Type"] = "application/json" };
+        var context = new AnsweringContext(client, new FetchResponse(200, headers, JsonDocument.Parse("""{"n":1}""").RootElement));
+
+        IntegrationResult result = await http.ExecuteActionAsync("request", ConnectorTestHost.ToJson(new { url = "https://api.example.com/x" }), context);
+
+        JsonElement data = Assert.IsType<ActionResult>(result.Outcome).Data;
+        Assert.Equal("a, b", data.GetProperty("headers").GetProperty("x-trace").GetString());
+        Assert.Equal(["x-trace", "content-type"], data.GetProperty("headers").EnumerateObject().Select(p => p.Name));
+        Assert.Equal(1, data.GetProperty("body").GetProperty("n").GetInt32());
+    }
+
+    private sealed class AnsweringContext(FetchClient client, FetchResponse answer) : ConnectorContext(client)
+    {
+        public override Task<FetchResponse> FetchAsync(string url, HttpMethod? method = null, IReadOnlyDictionary<string, object?>? query = null, object? json = null,
+            IReadOnlyDictionary<string, string>? form = null, HttpContent? body = null, IReadOnlyDictionary<string, string>? headers = null, TimeSpan? timeout = null,
+            long? maxResponseBytes = null, CancellationToken cancellationToken = default) => Task.FromResult(answer);
     }
 }
