@@ -1,17 +1,18 @@
+using System.Text;
 using System.Text.Json;
 
 namespace Patchbay.Sdk;
 
 /// <summary>An upstream answer.</summary>
 /// <remarks>
-/// A JSON body FetchAsync read is checked when it arrives but parsed only when <see cref="Data"/> is first read (once; the
-/// same value every time after, from any thread). A handler that passes the body on without reading into it, such as
-/// the http connector building its result, writes it with <see cref="WriteDataTo"/> and never builds a parsed copy.
+/// A JSON body FetchAsync read is parsed only when <see cref="Data"/> is first read (once; the same value every time after,
+/// from any thread). A handler that passes the body on without reading into it, such as the http connector building its
+/// result, writes it with <see cref="WriteDataTo"/> and never builds a parsed copy.
 /// </remarks>
 public sealed class FetchResponse
 {
-    // Either _data is the body (text, an error's body, a test's value), or _json holds a JSON document already checked to
-    // parse (Utf8JsonReader, the same rules as JsonDocument.Parse), parsed into _parsed on the first read of Data.
+    // Either _data is the body (text, an error's body, a test's value), or _json holds a UTF-8 body that is JSON or, when it
+    // does not parse, text; it is parsed into _parsed (a boxed JsonElement) on the first read of Data.
     private readonly JsonElement _data;
     private readonly ReadOnlyMemory<byte> _json;
     private object? _parsed;
@@ -35,9 +36,12 @@ public sealed class FetchResponse
         _json = json;
     }
 
-    /// <summary>An answer whose body is <paramref name="json"/>: one JSON value in UTF-8, checked to parse, owned by the response.</summary>
-    internal static FetchResponse FromCheckedJson(int status, IReadOnlyDictionary<string, string> headers, ReadOnlyMemory<byte> json) =>
-        json.IsEmpty ? throw new ArgumentException("A JSON body has at least one byte.", nameof(json)) : new(status, headers, json);
+    /// <summary>
+    /// An answer whose body is <paramref name="utf8"/>, valid UTF-8 owned by the response: JSON when it parses (as
+    /// <c>JsonDocument.Parse</c> does), otherwise the text.
+    /// </summary>
+    internal static FetchResponse FromUtf8Body(int status, IReadOnlyDictionary<string, string> headers, ReadOnlyMemory<byte> utf8) =>
+        utf8.IsEmpty ? throw new ArgumentException("A body has at least one byte; an empty one is default(JsonElement).", nameof(utf8)) : new(status, headers, utf8);
 
     /// <summary>The HTTP status code.</summary>
     public int Status { get; }
@@ -50,31 +54,65 @@ public sealed class FetchResponse
 
     /// <summary>
     /// Writes the body as <see cref="Data"/> holds it (JSON <c>null</c> when there is none). A JSON body not yet parsed is
-    /// copied as received, without parsing it; either way a reader of what was written sees the same value as <see cref="Data"/>.
+    /// copied as received after one reading pass, without building a parsed copy; either way a reader of what was written
+    /// sees the same value as <see cref="Data"/>.
     /// </summary>
     public void WriteDataTo(Utf8JsonWriter writer)
     {
         ArgumentNullException.ThrowIfNull(writer);
-        if (!_json.IsEmpty)
+        if (_json.IsEmpty)
         {
-            // Checked when it arrived: one complete value, so the writer's own check would only read it again.
-            writer.WriteRawValue(_json.Span, skipInputValidation: true);
+            if (_data.ValueKind == JsonValueKind.Undefined) writer.WriteNullValue(); else _data.WriteTo(writer);
         }
-        else if (_data.ValueKind == JsonValueKind.Undefined)
+        else if (Volatile.Read(ref _parsed) is JsonElement parsed)
         {
-            writer.WriteNullValue();
+            parsed.WriteTo(writer);
+        }
+        else if (IsOneJsonValue(_json.Span))
+        {
+            // Checked just now: one complete value, so the writer's own check would only read it again.
+            writer.WriteRawValue(_json.Span, skipInputValidation: true);
         }
         else
         {
-            _data.WriteTo(writer);
+            writer.WriteStringValue(Encoding.UTF8.GetString(_json.Span));
         }
     }
 
     private object Parse()
     {
-        using JsonDocument document = JsonDocument.Parse(_json);
-        object parsed = document.RootElement.Clone();
+        JsonElement value;
+        try
+        {
+            using JsonDocument document = JsonDocument.Parse(_json);
+            value = document.RootElement.Clone();
+        }
+        catch (JsonException)
+        {
+            // Labelled JSON that is not, or unlabelled text: the text.
+            value = JsonSerializer.SerializeToElement(Encoding.UTF8.GetString(_json.Span));
+        }
+
+        object parsed = value;
         // Two threads reading Data at once may both parse; the first stored value is the one every reader gets.
         return Interlocked.CompareExchange(ref _parsed, parsed, null) ?? parsed;
+    }
+
+    // The reader's defaults are JsonDocument.Parse's (no comments, no trailing commas, depth 64): what it reads through, Parse parses.
+    private static bool IsOneJsonValue(ReadOnlySpan<byte> utf8)
+    {
+        var reader = new Utf8JsonReader(utf8);
+        try
+        {
+            while (reader.Read())
+            {
+            }
+
+            return true;
+        }
+        catch (JsonException)
+        {
+            return false;
+        }
     }
 }

@@ -19,10 +19,10 @@ internal static class FetchResponseReader
 
         int status = (int)response.StatusCode;
         ReadOnlyMemory<byte> bytes = await ReadBytesAsync(response.Content, cancellationToken).ConfigureAwait(false);
-        if (status is >= 200 and < 300 && AsJson(response.Content, bytes) is { } json)
+        if (status is >= 200 and < 300 && Utf8JsonCandidate(response.Content, bytes) is { } utf8)
         {
             // Parsed when a handler reads Data; a handler that only passes the body on never parses it.
-            return FetchResponse.FromCheckedJson(status, headers, json);
+            return FetchResponse.FromUtf8Body(status, headers, utf8);
         }
 
         JsonElement data = await ReadBodyAsync(response.Content, bytes, cancellationToken).ConfigureAwait(false);
@@ -70,52 +70,50 @@ internal static class FetchResponseReader
             return default;
         }
 
-        if (AsJson(content, bytes) is { } json)
+        ReadOnlyMemory<byte> unmarked = WithoutByteOrderMark(bytes);
+        string? mediaType = content.Headers.ContentType?.MediaType;
+        if ((mediaType is null || IsJson(mediaType)) && System.Text.Unicode.Utf8.IsValid(unmarked.Span))
         {
-            using JsonDocument document = JsonDocument.Parse(json);
-            return document.RootElement.Clone();
+            try
+            {
+                using JsonDocument document = JsonDocument.Parse(unmarked);
+                return document.RootElement.Clone();
+            }
+            catch (JsonException)
+            {
+                // Labelled JSON that is not, or unlabelled text: hand it over as text.
+            }
         }
 
-        // Labelled JSON that is not, or unlabelled text: hand it over as text (bytes that are not UTF-8 as U+FFFD).
-        ReadOnlyMemory<byte> unmarked = WithoutByteOrderMark(bytes);
-        string text = content.Headers.ContentType?.MediaType is null
+        // Text (bytes that are not UTF-8 become U+FFFD: JSON is UTF-8, RFC 8259).
+        string text = mediaType is null
             ? Encoding.UTF8.GetString(unmarked.Span)
             : await content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
         return JsonSerializer.SerializeToElement(text);
     }
 
     /// <summary>
-    /// The body as JSON when it is labelled JSON (or not labelled) and is one JSON value in UTF-8 (RFC 8259), without a
-    /// byte order mark; otherwise <see langword="null"/> (it is text). Reads the bytes once, building nothing.
+    /// The body, without a byte order mark, when it may be JSON and its text is UTF-8: labelled JSON (or not labelled), no
+    /// charset but UTF-8's, and valid UTF-8. <see cref="FetchResponse"/> parses it when it is read, or takes it as text
+    /// when it does not parse, as <see cref="ReadBodyAsync"/> would; otherwise <see langword="null"/>.
     /// </summary>
-    private static ReadOnlyMemory<byte>? AsJson(HttpContent content, ReadOnlyMemory<byte> bytes)
+    private static ReadOnlyMemory<byte>? Utf8JsonCandidate(HttpContent content, ReadOnlyMemory<byte> bytes)
     {
-        string? mediaType = content.Headers.ContentType?.MediaType;
-        if (bytes.Length == 0 || (mediaType is not null && !IsJson(mediaType)))
+        MediaTypeHeaderValue? type = content.Headers.ContentType;
+        if (bytes.Length == 0 || (type?.MediaType is { } mediaType && !IsJson(mediaType))
+            || (type?.CharSet is { } charset && !IsUtf8(charset)))
         {
             return null;
         }
 
         ReadOnlyMemory<byte> unmarked = WithoutByteOrderMark(bytes);
-        return System.Text.Unicode.Utf8.IsValid(unmarked.Span) && IsOneJsonValue(unmarked.Span) ? unmarked : (ReadOnlyMemory<byte>?)null;
+        return unmarked.Length > 0 && System.Text.Unicode.Utf8.IsValid(unmarked.Span) ? unmarked : (ReadOnlyMemory<byte>?)null;
     }
 
-    // The reader's defaults are JsonDocument.Parse's (no comments, no trailing commas, depth 64): what it reads through, Parse parses.
-    private static bool IsOneJsonValue(ReadOnlySpan<byte> utf8)
+    private static bool IsUtf8(string charset)
     {
-        var reader = new Utf8JsonReader(utf8);
-        try
-        {
-            while (reader.Read())
-            {
-            }
-
-            return true;
-        }
-        catch (JsonException)
-        {
-            return false;
-        }
+        ReadOnlySpan<char> name = charset.AsSpan().Trim('"');
+        return name.Equals("utf-8", StringComparison.OrdinalIgnoreCase) || name.Equals("utf8", StringComparison.OrdinalIgnoreCase);
     }
 
     // Without a UTF-8 byte order mark, EF BB BF ("\uFEFF"u8; a "\xEF\xBB\xBF"u8 literal would be the UTF-8 of three

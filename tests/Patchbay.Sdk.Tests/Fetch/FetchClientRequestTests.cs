@@ -195,6 +195,8 @@ public class FetchClientRequestTests(LoopbackServers servers)
     [InlineData("text/plain", "plain été")]
     [InlineData("application/json", "not json")]
     [InlineData(null, "42")]
+    [InlineData("application/json; charset=utf-8", "{\"a\":\"été\"}")]
+    [InlineData("application/json; charset=\"UTF-8\"", "[1")]
     public async Task Response_WriteDataTo_WritesWhatDataHolds_BeforeAndAfterDataIsRead(string? contentType, string body)
     {
         string route = Server.Route(async (ctx, _) =>
@@ -215,6 +217,22 @@ public class FetchClientRequestTests(LoopbackServers servers)
         Assert.Equal(JsonSerializer.Serialize(data), JsonSerializer.Serialize(before.RootElement));
         Assert.Equal(JsonSerializer.Serialize(data), JsonSerializer.Serialize(after.RootElement));
         Assert.Equal(data.GetRawText(), response.Data.GetRawText());
+    }
+
+    // Another charset than UTF-8's: not JSON (RFC 8259), the text as the charset reads it.
+    [Fact]
+    public async Task Response_JsonLabelledLatin1_IsTheTextTheCharsetReads()
+    {
+        string route = Server.Route(async (ctx, _) =>
+        {
+            ctx.Response.ContentType = "application/json; charset=iso-8859-1";
+            await ctx.Response.Body.WriteAsync(Encoding.Latin1.GetBytes("{\"name\":\"café\"}"));
+        });
+        using FetchClient client = FetchTestClients.Create();
+
+        FetchResponse response = await FetchTestClients.Context(client).FetchAsync(Server.Url(route));
+
+        Assert.Equal("{\"name\":\"café\"}", response.Data.GetString());
     }
 
     [Fact]
