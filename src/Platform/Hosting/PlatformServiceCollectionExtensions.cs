@@ -28,6 +28,9 @@ public static class PlatformServiceCollectionExtensions
             context.ProblemDetails.Instance ??= context.HttpContext.Request.Path;
         });
         services.AddExceptionHandler<PatchbayExceptionHandler>();
+        // The health answers with source-generated metadata: the first answer a starting host gives (a probe's) builds no
+        // reflection-based serializer metadata (issue 15, start-up). Every other type still resolves by reflection as before.
+        services.ConfigureHttpJsonOptions(json => json.SerializerOptions.TypeInfoResolverChain.Insert(0, PlatformJsonContext.Default));
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton(sp => StorageClients.FromConfiguration(
             sp.GetRequiredService<IConfiguration>(),
@@ -71,3 +74,8 @@ public static class PlatformServiceCollectionExtensions
         services.GetRequiredService<CredentialProtector>();
     }
 }
+
+/// <summary>Source-generated serializer metadata for the answers on a starting host's first request (health and readiness).</summary>
+[System.Text.Json.Serialization.JsonSerializable(typeof(HealthResponse))]
+[System.Text.Json.Serialization.JsonSerializable(typeof(ReadinessReport))]
+internal sealed partial class PlatformJsonContext : System.Text.Json.Serialization.JsonSerializerContext;
