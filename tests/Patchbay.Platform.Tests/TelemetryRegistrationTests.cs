@@ -116,6 +116,10 @@ public sealed class TelemetryRegistrationTests(PatchbayApp app)
                 {
                     exporter.DisableOfflineStorage = true;
                     exporter.EnableLiveMetrics = false;
+                    // Every trace, not Azure Monitor's default rate limit: this provider also samples the spans of every
+                    // other app the test process runs at the same time (the sources are process-wide).
+                    exporter.TracesPerSecond = null;
+                    exporter.SamplingRatio = 1.0F;
                 });
                 services.ConfigureOpenTelemetryTracerProvider(tracing => tracing.AddInMemoryExporter(Spans));
             });
