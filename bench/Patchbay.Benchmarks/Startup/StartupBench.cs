@@ -110,11 +110,16 @@ internal static class StartupBench
         }
 
         var times = series.ToDictionary(s => s, _ => new List<double>());
+        // CPU time (user + system) of the host's process at its first answer: less moved by the machine's load than the
+        // wall time. Standalone hosts only (a worker's process belongs to the double).
+        var cpu = series.ToDictionary(s => s, _ => new List<double>());
         for (int run = 0; run < runs; run++)
         {
             foreach ((Host host, bool flavour) in series)
             {
-                times[(host, flavour)].Add(await StartAsync(host, host.Directory(flavour)));
+                (double wall, double? cpuMs) = await StartAsync(host, host.Directory(flavour));
+                times[(host, flavour)].Add(wall);
+                if (cpuMs is { } used) cpu[(host, flavour)].Add(used);
             }
 
             Console.WriteLine($"  run {run + 1}: " + string.Join(", ", series.Select(s => $"{times[s][^1]:F0}")) + " ms");
@@ -126,15 +131,17 @@ internal static class StartupBench
             Console.WriteLine(flavour
                 ? "published (dotnet publish --use-current-runtime -p:PublishReadyToRun=true, as ./run.sh and publish.sh do):"
                 : "as built (dotnet build -c Release output):");
-            Console.WriteLine($"| host | median | min | max | median / its reference's |");
-            Console.WriteLine($"| --- | ---: | ---: | ---: | ---: |");
+            Console.WriteLine($"| host | median | min | max | median / its reference's | CPU at first answer, median | CPU / its reference's |");
+            Console.WriteLine($"| --- | ---: | ---: | ---: | ---: | ---: | ---: |");
             foreach (Host host in hosts.Where(host => times.ContainsKey((host, flavour))))
             {
                 List<double> mine = times[(host, flavour)];
-                string ratio = host.Reference is { } reference
-                    ? $"{Median(mine) / Median(times[(hosts.Single(h => h.Name == reference), flavour)]):F2}"
-                    : "1.00";
-                Console.WriteLine($"| {host.Name} | {Median(mine):F0} ms | {mine.Min():F0} | {mine.Max():F0} | {ratio} |");
+                Host? referenceHost = host.Reference is { } reference ? hosts.Single(h => h.Name == reference) : null;
+                string ratio = referenceHost is not null ? $"{Median(mine) / Median(times[(referenceHost, flavour)]):F2}" : "1.00";
+                List<double> myCpu = cpu[(host, flavour)];
+                string cpuMedian = myCpu.Count > 0 ? $"{Median(myCpu):F0} ms" : "n/a";
+                string cpuRatio = myCpu.Count == 0 ? "n/a" : referenceHost is null ? "1.00" : $"{Median(myCpu) / Median(cpu[(referenceHost, flavour)]):F2}";
+                Console.WriteLine($"| {host.Name} | {Median(mine):F0} ms | {mine.Min():F0} | {mine.Max():F0} | {ratio} | {cpuMedian} | {cpuRatio} |");
             }
 
             // Before/after: each host here against the same host of the baseline checkout, same flavour, same run.
@@ -142,7 +149,8 @@ internal static class StartupBench
             {
                 if (hosts.FirstOrDefault(h => h.Root != root && h.Project == after.Project) is { } before && times.ContainsKey((before, flavour)))
                 {
-                    Console.WriteLine($"{after.Name}: after / before {Median(times[(after, flavour)]) / Median(times[(before, flavour)]):F2}");
+                    string cpuRatio = cpu[(after, flavour)].Count > 0 ? $", CPU {Median(cpu[(after, flavour)]) / Median(cpu[(before, flavour)]):F2}" : "";
+                    Console.WriteLine($"{after.Name}: after / before {Median(times[(after, flavour)]) / Median(times[(before, flavour)]):F2}{cpuRatio}");
                 }
             }
         }
@@ -151,7 +159,7 @@ internal static class StartupBench
         return 0;
     }
 
-    private static Task<double> StartAsync(Host host, string directory) =>
+    private static Task<(double WallMs, double? CpuMs)> StartAsync(Host host, string directory) =>
         host.Kind == Kind.Web ? WebAsync(Path.Combine(directory, Path.GetFileNameWithoutExtension(host.Project) + ".dll")) : WorkerAsync(directory);
 
     private static async Task PublishAsync(Host host)
@@ -176,7 +184,7 @@ internal static class StartupBench
         }
     }
 
-    private static async Task<double> WebAsync(string dll)
+    private static async Task<(double WallMs, double? CpuMs)> WebAsync(string dll)
     {
         int port = FreePort();
         var start = new ProcessStartInfo("dotnet")
@@ -206,7 +214,8 @@ internal static class StartupBench
         {
             using var client = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}/"), Timeout = StartBound };
             await FirstHealthyAsync(client, () => process.HasExited ? $"{Path.GetFileName(dll)} exited with code {process.ExitCode}" : null);
-            return clock.Elapsed.TotalMilliseconds;
+            double wall = clock.Elapsed.TotalMilliseconds;
+            return (wall, CpuMilliseconds(process));
         }
         finally
         {
@@ -215,7 +224,7 @@ internal static class StartupBench
         }
     }
 
-    private static async Task<double> WorkerAsync(string workerDirectory)
+    private static async Task<(double WallMs, double? CpuMs)> WorkerAsync(string workerDirectory)
     {
         var options = new FunctionsHostDoubleOptions { WorkerDirectory = workerDirectory, StartTimeout = StartBound };
         foreach ((string name, string value) in Settings())
@@ -227,7 +236,7 @@ internal static class StartupBench
         await using FunctionsHostDouble host = await FunctionsHostDouble.StartAsync(options);
         using HttpClient client = host.CreateClient();
         await FirstHealthyAsync(client, () => host.WorkerExited.IsCompleted ? "the worker exited" : null);
-        return clock.Elapsed.TotalMilliseconds;
+        return (clock.Elapsed.TotalMilliseconds, null);
     }
 
     private static async Task FirstHealthyAsync(HttpClient client, Func<string?> gone)
@@ -267,6 +276,19 @@ internal static class StartupBench
         yield return ("Schedule", "0 0 0 1 1 *");
         yield return ("SampleQueue", "sample-queue");
         yield return ("SampleStorage", storage);
+    }
+
+    // The process's user + system time so far (Process.TotalProcessorTime reads /proc/<pid>/stat on Linux).
+    private static double? CpuMilliseconds(Process process)
+    {
+        try
+        {
+            return process.TotalProcessorTime.TotalMilliseconds;
+        }
+        catch (InvalidOperationException)
+        {
+            return null;
+        }
     }
 
     private static double Median(List<double> values)
