@@ -69,17 +69,17 @@ public static class PlatformServiceCollectionExtensions
     /// request. The connectors have been loading since <see cref="AddPatchbayPlatform"/>; this waits for them.
     /// </summary>
     /// <remarks>
-    /// It also starts building the poller and what it needs (the storage clients, whose constructors parse and check
-    /// the storage setting, and the fetch client) on the thread pool, so that work overlaps the host mapping its routes
-    /// and binding its listener (issue 15, start-up). Whoever resolves them first on the start-up path (the standalone
-    /// polling scheduler, the worker's queue sender) waits for that build instead of running it again, and a broken
-    /// storage setting still fails there: a failure here is only observed, since the start-up path builds and throws it again.
+    /// It also starts building the storage clients (their constructors parse and check the storage setting) on the
+    /// thread pool, so that work overlaps the host mapping its routes and binding its listener (issue 15, start-up).
+    /// Both hosts need them before they answer (the standalone polling scheduler's poller, the worker's queue sender):
+    /// whichever resolves them first waits for that build instead of running it again, and a broken storage setting
+    /// still fails there: a failure here is only observed, since the start-up path builds and throws it again.
     /// </remarks>
     public static void ValidatePatchbayPlatform(this IServiceProvider services)
     {
         services.GetRequiredService<ConnectorCatalog>();
         services.GetRequiredService<CredentialProtector>();
-        _ = Task.Run(() => services.GetRequiredService<Poller>())
+        _ = Task.Run(() => services.GetRequiredService<StorageClients>())
             .ContinueWith(static built => built.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
     }
 }
