@@ -16,6 +16,8 @@ builder.UseMiddleware<InvocationMiddleware>();
 builder.Services.AddPatchbayPlatform(builder.Configuration);
 builder.Services.AddPatchbayMcp();
 builder.Services.AddSingleton<Patchbay.Platform.Polling.PollQueueSender>();
+// Tracing only when APPLICATIONINSIGHTS_CONNECTION_STRING is set; then the worker's invocation span (parented on the host's
+// trace context) is the parent of Patchbay's. Without it nothing records spans.
 builder.Services.AddPatchbayTelemetry(builder.Configuration, telemetry => telemetry.UseFunctionsWorkerDefaults());
 // The same body limit as standalone: the worker's Kestrel answers 413 past Patchbay__MaxRequestBytes.
 builder.Services.AddOptions<KestrelServerOptions>()

@@ -20,7 +20,7 @@ WebApplication app = builder.Build();
 app.UsePatchbayServer();
 
 // A name at the root, for a load balancer's or container's probe; no key needed. Standalone only.
-app.MapGet("/", () => TypedResults.Ok(new { name = "patchbay" })).ExcludeFromDescription();
+app.MapGet("/", () => TypedResults.Ok(new RootAnswer("patchbay"))).ExcludeFromDescription();
 app.MapHealth();
 // The API reference is standalone only: under the Functions host every route is a function, and these are not.
 app.MapOpenApi("/api/openapi/{documentName}.json");
@@ -38,3 +38,6 @@ app.Run();
 
 /// <summary>The app's entry point; public so tests can host it.</summary>
 public partial class Program;
+
+/// <summary>The answer at <c>/</c>: <c>{"name":"patchbay"}</c>.</summary>
+internal sealed record RootAnswer([property: System.Text.Json.Serialization.JsonPropertyName("name")] string Name);

@@ -19,8 +19,8 @@ namespace Patchbay.Benchmarks.Startup;
 /// Each of the four as built (<c>dotnet build</c>, what ran before) and as published for this machine's runtime with
 /// ReadyToRun (what ./run.sh, publish.sh and Azure run), the eight alternating start by start, N times each after one
 /// unmeasured start. Storage points at a closed loopback port: <c>/api/health</c> needs none. With
-/// <c>PATCHBAY_STARTUP_BASELINE=&lt;another checkout, built with -c Release&gt;</c>, that checkout's two hosts as built run
-/// in the same alternation (before/after in one run).
+/// <c>PATCHBAY_STARTUP_BASELINE=&lt;another checkout, built with -c Release&gt;</c>, that checkout's two hosts run in the
+/// same alternation (before/after in one run): as built there, and published from there as these are.
 /// <c>dotnet run -c Release --project bench/Patchbay.Benchmarks -- startup [runs] [build|publish|both]</c>.
 /// </summary>
 internal static class StartupBench
@@ -42,11 +42,10 @@ internal static class StartupBench
         Worker,
     }
 
-    private sealed record Host(string Name, Kind Kind, string Project, string BuildOutput, string? Reference)
+    /// <param name="Root">The checkout the host is published from: this repository, or the baseline checkout.</param>
+    private sealed record Host(string Name, Kind Kind, string Project, string BuildOutput, string? Reference, string Root)
     {
-        public bool IsBaseline => Name.Contains("baseline", StringComparison.Ordinal);
-
-        public string Directory(bool published, string root) => published ? Path.Combine(root, "artifacts", "startup", Path.GetFileNameWithoutExtension(Project)) : BuildOutput;
+        public string Directory(bool published) => published ? Path.Combine(Root, "artifacts", "startup", Path.GetFileNameWithoutExtension(Project)) : BuildOutput;
     }
 
     public static async Task<int> RunAsync(string[] args)
@@ -66,34 +65,34 @@ internal static class StartupBench
         Assembly self = typeof(StartupBench).Assembly;
         Host[] hosts =
         [
-            new("minimal ASP.NET Core app (reference)", Kind.Web, "bench/MinimalHost/MinimalHost.csproj", Path.GetDirectoryName(Metadata("StartupHost:MinimalHost"))!, null),
-            new("standalone (Patchbay.Server)", Kind.Web, "src/Server/Patchbay.Server.csproj", Path.GetDirectoryName(Metadata("StartupHost:Patchbay.Server"))!, "minimal ASP.NET Core app (reference)"),
+            new("minimal ASP.NET Core app (reference)", Kind.Web, "bench/MinimalHost/MinimalHost.csproj", Path.GetDirectoryName(Metadata("StartupHost:MinimalHost"))!, null, root),
+            new("standalone (Patchbay.Server)", Kind.Web, "src/Server/Patchbay.Server.csproj", Path.GetDirectoryName(Metadata("StartupHost:Patchbay.Server"))!, "minimal ASP.NET Core app (reference)", root),
             new("sample worker via host double (reference)", Kind.Worker, "tests/Patchbay.FunctionsHostDouble.SampleWorker/Patchbay.FunctionsHostDouble.SampleWorker.csproj",
-                FunctionsWorkerOutput.Find(self, "Patchbay.FunctionsHostDouble.SampleWorker"), null),
+                FunctionsWorkerOutput.Find(self, "Patchbay.FunctionsHostDouble.SampleWorker"), null, root),
             new("isolated worker via host double (Patchbay.FunctionApp)", Kind.Worker, "src/FunctionApp/Patchbay.FunctionApp.csproj",
-                FunctionsWorkerOutput.Find(self, "Patchbay.FunctionApp"), "sample worker via host double (reference)"),
+                FunctionsWorkerOutput.Find(self, "Patchbay.FunctionApp"), "sample worker via host double (reference)", root),
         ];
 
-        // A before/after comparison in one run: another checkout's build outputs as two more series, each against the
-        // same reference (the build outputs of the references here).
+        // A before/after comparison in one run: another checkout's two hosts as two more series, each against the same
+        // reference (the references here), as built there and published from there the same way as these.
         if (Environment.GetEnvironmentVariable("PATCHBAY_STARTUP_BASELINE") is { Length: > 0 } baseline)
         {
             string baselineRoot = Path.GetFullPath(baseline);
             hosts =
             [
                 .. hosts,
-                new("standalone, baseline checkout as built", Kind.Web, "src/Server/Patchbay.Server.csproj",
-                    Path.Combine(baselineRoot, "src/Server/bin/Release/net10.0"), "minimal ASP.NET Core app (reference)"),
-                new("isolated worker, baseline checkout as built", Kind.Worker, "src/FunctionApp/Patchbay.FunctionApp.csproj",
-                    Path.Combine(baselineRoot, "src/FunctionApp/bin/Release/net10.0"), "sample worker via host double (reference)"),
+                new("standalone, baseline checkout", Kind.Web, "src/Server/Patchbay.Server.csproj",
+                    Path.Combine(baselineRoot, "src/Server/bin/Release/net10.0"), "minimal ASP.NET Core app (reference)", baselineRoot),
+                new("isolated worker, baseline checkout", Kind.Worker, "src/FunctionApp/Patchbay.FunctionApp.csproj",
+                    Path.Combine(baselineRoot, "src/FunctionApp/bin/Release/net10.0"), "sample worker via host double (reference)", baselineRoot),
             ];
         }
 
         if (published.Contains(true))
         {
-            foreach (Host host in hosts.Where(h => !h.IsBaseline))
+            foreach (Host host in hosts)
             {
-                await PublishAsync(root, host);
+                await PublishAsync(host);
             }
         }
 
@@ -101,21 +100,26 @@ internal static class StartupBench
         var series = new List<(Host Host, bool Published)>();
         foreach (bool flavour in published)
         {
-            series.AddRange(hosts.Where(host => !(flavour && host.IsBaseline)).Select(host => (host, flavour)));
+            series.AddRange(hosts.Select(host => (host, flavour)));
         }
 
         // One start of each first, unmeasured (disk cache), then the series alternate start by start.
         foreach ((Host host, bool flavour) in series)
         {
-            await StartAsync(host, host.Directory(flavour, root));
+            await StartAsync(host, host.Directory(flavour));
         }
 
         var times = series.ToDictionary(s => s, _ => new List<double>());
+        // CPU time (user + system) of the host's process at its first answer: less moved by the machine's load than the
+        // wall time. Standalone hosts only (a worker's process belongs to the double).
+        var cpu = series.ToDictionary(s => s, _ => new List<double>());
         for (int run = 0; run < runs; run++)
         {
             foreach ((Host host, bool flavour) in series)
             {
-                times[(host, flavour)].Add(await StartAsync(host, host.Directory(flavour, root)));
+                (double wall, double? cpuMs) = await StartAsync(host, host.Directory(flavour));
+                times[(host, flavour)].Add(wall);
+                if (cpuMs is { } used) cpu[(host, flavour)].Add(used);
             }
 
             Console.WriteLine($"  run {run + 1}: " + string.Join(", ", series.Select(s => $"{times[s][^1]:F0}")) + " ms");
@@ -127,15 +131,27 @@ internal static class StartupBench
             Console.WriteLine(flavour
                 ? "published (dotnet publish --use-current-runtime -p:PublishReadyToRun=true, as ./run.sh and publish.sh do):"
                 : "as built (dotnet build -c Release output):");
-            Console.WriteLine($"| host | median | min | max | median / its reference's |");
-            Console.WriteLine($"| --- | ---: | ---: | ---: | ---: |");
+            Console.WriteLine($"| host | median | min | max | median / its reference's | CPU at first answer, median | CPU / its reference's |");
+            Console.WriteLine($"| --- | ---: | ---: | ---: | ---: | ---: | ---: |");
             foreach (Host host in hosts.Where(host => times.ContainsKey((host, flavour))))
             {
                 List<double> mine = times[(host, flavour)];
-                string ratio = host.Reference is { } reference
-                    ? $"{Median(mine) / Median(times[(hosts.Single(h => h.Name == reference), flavour)]):F2}"
-                    : "1.00";
-                Console.WriteLine($"| {host.Name} | {Median(mine):F0} ms | {mine.Min():F0} | {mine.Max():F0} | {ratio} |");
+                Host? referenceHost = host.Reference is { } reference ? hosts.Single(h => h.Name == reference) : null;
+                string ratio = referenceHost is not null ? $"{Median(mine) / Median(times[(referenceHost, flavour)]):F2}" : "1.00";
+                List<double> myCpu = cpu[(host, flavour)];
+                string cpuMedian = myCpu.Count > 0 ? $"{Median(myCpu):F0} ms" : "n/a";
+                string cpuRatio = myCpu.Count == 0 ? "n/a" : referenceHost is null ? "1.00" : $"{Median(myCpu) / Median(cpu[(referenceHost, flavour)]):F2}";
+                Console.WriteLine($"| {host.Name} | {Median(mine):F0} ms | {mine.Min():F0} | {mine.Max():F0} | {ratio} | {cpuMedian} | {cpuRatio} |");
+            }
+
+            // Before/after: each host here against the same host of the baseline checkout, same flavour, same run.
+            foreach (Host after in hosts.Where(h => h.Root == root && h.Reference is not null))
+            {
+                if (hosts.FirstOrDefault(h => h.Root != root && h.Project == after.Project) is { } before && times.ContainsKey((before, flavour)))
+                {
+                    string cpuRatio = cpu[(after, flavour)].Count > 0 ? $", CPU {Median(cpu[(after, flavour)]) / Median(cpu[(before, flavour)]):F2}" : "";
+                    Console.WriteLine($"{after.Name}: after / before {Median(times[(after, flavour)]) / Median(times[(before, flavour)]):F2}{cpuRatio}");
+                }
             }
         }
 
@@ -143,14 +159,14 @@ internal static class StartupBench
         return 0;
     }
 
-    private static Task<double> StartAsync(Host host, string directory) =>
+    private static Task<(double WallMs, double? CpuMs)> StartAsync(Host host, string directory) =>
         host.Kind == Kind.Web ? WebAsync(Path.Combine(directory, Path.GetFileNameWithoutExtension(host.Project) + ".dll")) : WorkerAsync(directory);
 
-    private static async Task PublishAsync(string root, Host host)
+    private static async Task PublishAsync(Host host)
     {
-        string output = host.Directory(published: true, root);
-        Console.WriteLine($"publishing {host.Project} to {Path.GetRelativePath(root, output)} (ReadyToRun) ...");
-        var start = new ProcessStartInfo("dotnet") { WorkingDirectory = root, UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
+        string output = host.Directory(published: true);
+        Console.WriteLine($"publishing {host.Project} of {host.Root} to {Path.GetRelativePath(host.Root, output)} (ReadyToRun) ...");
+        var start = new ProcessStartInfo("dotnet") { WorkingDirectory = host.Root, UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
         foreach (string argument in (string[])["publish", host.Project, "-c", "Release", "--use-current-runtime", "--self-contained", "false",
                      "-p:PublishReadyToRun=true", "-o", output, "-nologo", "-v:q"])
         {
@@ -168,7 +184,7 @@ internal static class StartupBench
         }
     }
 
-    private static async Task<double> WebAsync(string dll)
+    private static async Task<(double WallMs, double? CpuMs)> WebAsync(string dll)
     {
         int port = FreePort();
         var start = new ProcessStartInfo("dotnet")
@@ -198,7 +214,8 @@ internal static class StartupBench
         {
             using var client = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}/"), Timeout = StartBound };
             await FirstHealthyAsync(client, () => process.HasExited ? $"{Path.GetFileName(dll)} exited with code {process.ExitCode}" : null);
-            return clock.Elapsed.TotalMilliseconds;
+            double wall = clock.Elapsed.TotalMilliseconds;
+            return (wall, CpuMilliseconds(process));
         }
         finally
         {
@@ -207,7 +224,7 @@ internal static class StartupBench
         }
     }
 
-    private static async Task<double> WorkerAsync(string workerDirectory)
+    private static async Task<(double WallMs, double? CpuMs)> WorkerAsync(string workerDirectory)
     {
         var options = new FunctionsHostDoubleOptions { WorkerDirectory = workerDirectory, StartTimeout = StartBound };
         foreach ((string name, string value) in Settings())
@@ -219,7 +236,7 @@ internal static class StartupBench
         await using FunctionsHostDouble host = await FunctionsHostDouble.StartAsync(options);
         using HttpClient client = host.CreateClient();
         await FirstHealthyAsync(client, () => host.WorkerExited.IsCompleted ? "the worker exited" : null);
-        return clock.Elapsed.TotalMilliseconds;
+        return (clock.Elapsed.TotalMilliseconds, null);
     }
 
     private static async Task FirstHealthyAsync(HttpClient client, Func<string?> gone)
@@ -259,6 +276,19 @@ internal static class StartupBench
         yield return ("Schedule", "0 0 0 1 1 *");
         yield return ("SampleQueue", "sample-queue");
         yield return ("SampleStorage", storage);
+    }
+
+    // The process's user + system time so far (Process.TotalProcessorTime reads /proc/<pid>/stat on Linux).
+    private static double? CpuMilliseconds(Process process)
+    {
+        try
+        {
+            return process.TotalProcessorTime.TotalMilliseconds;
+        }
+        catch (InvalidOperationException)
+        {
+            return null;
+        }
     }
 
     private static double Median(List<double> values)

@@ -41,22 +41,35 @@ public static class PatchbayTelemetry
     public static bool IsTracing => Source.HasListeners();
 
     /// <summary>
-    /// Registers OpenTelemetry tracing of <see cref="SourceName"/>, exported to Azure Monitor when
-    /// <c>APPLICATIONINSIGHTS_CONNECTION_STRING</c> is set (nothing leaves the process otherwise).
-    /// <paramref name="configureHost"/> adds what only one host has (the isolated worker's defaults).
+    /// Whether <paramref name="configuration"/> names somewhere to export to: <c>APPLICATIONINSIGHTS_CONNECTION_STRING</c>
+    /// (Azure Monitor). Only then does <see cref="AddPatchbayTelemetry"/> register tracing.
     /// </summary>
-    public static OpenTelemetryBuilder AddPatchbayTelemetry(this IServiceCollection services, IConfiguration configuration, Action<OpenTelemetryBuilder>? configureHost = null)
+    public static bool IsExportConfigured(IConfiguration configuration)
     {
         ArgumentNullException.ThrowIfNull(configuration);
+        return configuration[SettingNames.AppInsightsConnectionString] is { Length: > 0 };
+    }
+
+    /// <summary>
+    /// Registers OpenTelemetry tracing of <see cref="SourceName"/>, exported to Azure Monitor, when
+    /// <c>APPLICATIONINSIGHTS_CONNECTION_STRING</c> is set (<see cref="IsExportConfigured"/>); otherwise registers nothing,
+    /// so that no request records spans nobody reads (no tracer provider, no listener on any ActivitySource: issue 15,
+    /// start-up and the action path). <paramref name="configureHost"/> adds what only one host traces (ASP.NET Core's
+    /// request spans standalone, the isolated worker's defaults); it runs only when tracing is registered. A test or an
+    /// embedding host that wants Patchbay's spans without an exporter registers its own tracer provider with
+    /// <c>AddSource(PatchbayTelemetry.SourceName)</c>.
+    /// </summary>
+    /// <returns><paramref name="services"/>, for chaining.</returns>
+    public static IServiceCollection AddPatchbayTelemetry(this IServiceCollection services, IConfiguration configuration, Action<OpenTelemetryBuilder>? configureHost = null)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+        if (!IsExportConfigured(configuration)) return services;
+        string connectionString = configuration[SettingNames.AppInsightsConnectionString]!;
         OpenTelemetryBuilder telemetry = services.AddOpenTelemetry();
         configureHost?.Invoke(telemetry);
         telemetry.WithTracing(tracing => tracing.AddSource(SourceName));
-        if (configuration[SettingNames.AppInsightsConnectionString] is { Length: > 0 } connectionString)
-        {
-            telemetry.UseAzureMonitorExporter(exporter => exporter.ConnectionString = connectionString);
-        }
-
-        return telemetry;
+        telemetry.UseAzureMonitorExporter(exporter => exporter.ConnectionString = connectionString);
+        return services;
     }
 
     /// <summary>Starts the span of one invocation; <paramref name="functionName"/> is the function's (and the standalone endpoint's) name.</summary>
@@ -122,10 +135,14 @@ public static class PatchbayTelemetry
         return activity;
     }
 
-    /// <summary>Adds what the current invocation is about to its span. Identifiers only: never pass inputs or credentials.</summary>
+    /// <summary>
+    /// Adds what the current invocation is about to its span. Identifiers only: never pass inputs or credentials. Only a
+    /// span of Patchbay's own source is described: when nothing traces Patchbay, the current activity may be one nobody
+    /// records (ASP.NET Core starts one per request for its log scopes), and tagging it would be work for nothing.
+    /// </summary>
     internal static void Describe(string? connector = null, string? action = null, string? trigger = null, string? connectionId = null, string? subscriptionId = null)
     {
-        if (Activity.Current is not { } activity) return;
+        if (Activity.Current is not { } activity || activity.Source != Source || !activity.IsAllDataRequested) return;
         if (connector is not null) activity.SetTag(Attributes.Connector, connector);
         if (action is not null) activity.SetTag(Attributes.Action, action);
         if (trigger is not null) activity.SetTag(Attributes.PollingTrigger, trigger);

@@ -28,6 +28,9 @@ public static class PlatformServiceCollectionExtensions
             context.ProblemDetails.Instance ??= context.HttpContext.Request.Path;
         });
         services.AddExceptionHandler<PatchbayExceptionHandler>();
+        // The health answers with source-generated metadata: the first answer a starting host gives (a probe's) builds no
+        // reflection-based serializer metadata (issue 15, start-up). Every other type still resolves by reflection as before.
+        services.ConfigureHttpJsonOptions(json => json.SerializerOptions.TypeInfoResolverChain.Insert(0, PlatformJsonContext.Default));
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton(sp => StorageClients.FromConfiguration(
             sp.GetRequiredService<IConfiguration>(),
@@ -65,9 +68,23 @@ public static class PlatformServiceCollectionExtensions
     /// Builds the singletons that check connectors and settings, so a broken one stops start-up instead of the first
     /// request. The connectors have been loading since <see cref="AddPatchbayPlatform"/>; this waits for them.
     /// </summary>
+    /// <remarks>
+    /// It also starts building the storage clients (their constructors parse and check the storage setting) on the
+    /// thread pool, so that work overlaps the host mapping its routes and binding its listener (issue 15, start-up).
+    /// Both hosts need them before they answer (the standalone polling scheduler's poller, the worker's queue sender):
+    /// whichever resolves them first waits for that build instead of running it again, and a broken storage setting
+    /// still fails there: a failure here is only observed, since the start-up path builds and throws it again.
+    /// </remarks>
     public static void ValidatePatchbayPlatform(this IServiceProvider services)
     {
         services.GetRequiredService<ConnectorCatalog>();
         services.GetRequiredService<CredentialProtector>();
+        _ = Task.Run(() => services.GetRequiredService<StorageClients>())
+            .ContinueWith(static built => built.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
     }
 }
+
+/// <summary>Source-generated serializer metadata for the answers on a starting host's first request (health and readiness).</summary>
+[System.Text.Json.Serialization.JsonSerializable(typeof(HealthResponse))]
+[System.Text.Json.Serialization.JsonSerializable(typeof(ReadinessReport))]
+internal sealed partial class PlatformJsonContext : System.Text.Json.Serialization.JsonSerializerContext;

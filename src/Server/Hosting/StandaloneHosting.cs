@@ -57,8 +57,9 @@ public static class StandaloneHosting
 
         IServiceCollection services = builder.Services;
         services.AddPatchbayPlatform(configuration);
-        // Standalone, Kestrel receives the request: ASP.NET Core's request span is the parent of Patchbay's invocation span
-        // (under the Functions host, the host's and the worker's invocation spans are). Its url.query is redacted.
+        // Tracing only when an exporter is configured (APPLICATIONINSIGHTS_CONNECTION_STRING). Standalone, Kestrel receives
+        // the request: ASP.NET Core's request span is the parent of Patchbay's invocation span (under the Functions host,
+        // the host's and the worker's invocation spans are). Its url.query is redacted.
         services.AddPatchbayTelemetry(configuration, telemetry => telemetry.WithTracing(tracing => tracing.AddAspNetCoreInstrumentation()));
         // Bodies are read by RequestBody, never bound; strict numbers keep the document's integers integers (not "integer or string").
         services.ConfigureHttpJsonOptions(json => json.SerializerOptions.NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.Strict);

@@ -18,6 +18,7 @@ using Patchbay.Server.Polling;
 using Patchbay.Connectors.Testing;
 using Patchbay.Platform.Catalog;
 using Patchbay.Platform.Connections;
+using Patchbay.Platform.Hosting;
 using Patchbay.Platform.Polling;
 using Patchbay.Platform.Storage;
 using Patchbay.Platform.Subscriptions;
@@ -55,7 +56,7 @@ public sealed class PollingApp : WebApplicationFactory<Program>, IAsyncLifetime
 
     public ConcurrentQueue<string> Logs { get; } = new();
 
-    /// <summary>Every span the app's tracer provider exported (the "Patchbay" source), through OpenTelemetry's in-memory exporter.</summary>
+    /// <summary>Every span the test's tracer provider exported (the "Patchbay" source and ASP.NET Core's requests), through OpenTelemetry's in-memory exporter.</summary>
     public SpanLog Spans { get; } = new();
 
     public HttpClient Client { get; private set; } = null!;
@@ -163,7 +164,9 @@ public sealed class PollingApp : WebApplicationFactory<Program>, IAsyncLifetime
         builder.ConfigureServices(services =>
         {
             services.AddSingleton(new ConnectorRegistration(Connector.FromAssembly(typeof(PollingApp).Assembly)));
-            services.ConfigureOpenTelemetryTracerProvider(tracing => tracing.AddInMemoryExporter(Spans));
+            // No exporter is configured, so the host registers no tracing (AddPatchbayTelemetry); the tests read spans through
+            // their own tracer provider, with what the host traces when one is: Patchbay's source and ASP.NET Core's requests.
+            services.AddOpenTelemetry().WithTracing(tracing => tracing.AddSource(PatchbayTelemetry.SourceName).AddAspNetCoreInstrumentation().AddInMemoryExporter(Spans));
             services.RemoveAll<TimeProvider>();
             services.AddSingleton<TimeProvider>(Time);
             services.RemoveAll<PollerFaults>();
