@@ -108,7 +108,7 @@ public sealed class ConnectPageBrowserTests : IAsyncLifetime
         public async Task InitializeAsync()
         {
             await _azurite.InitializeAsync();
-            UseKestrel(0);
+            UseKestrel(); // the address from "urls" in ConfigureWebHost: UseKestrel(0) races the bind (dotnet/aspnetcore#67714)
             StartServer();
             Client = CreateClient();
             Client.DefaultRequestHeaders.Add("x-functions-key", ApiKey);
@@ -122,6 +122,7 @@ public sealed class ConnectPageBrowserTests : IAsyncLifetime
 
         protected override void ConfigureWebHost(IWebHostBuilder builder)
         {
+            builder.UseSetting("urls", "http://127.0.0.1:0");
             builder.UseSetting("AzureWebJobsStorage", _azurite.ConnectionString);
             builder.UseSetting("Patchbay:ApiKeys", ApiKey);
             builder.UseSetting("Patchbay:EncryptionKeys", "k1:" + Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)));

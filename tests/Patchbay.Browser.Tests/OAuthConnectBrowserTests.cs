@@ -180,7 +180,7 @@ public sealed class OAuthConnectBrowserTests : IAsyncLifetime
 
         public void Start()
         {
-            UseKestrel(0);
+            UseKestrel(); // the address from "urls" in ConfigureWebHost: UseKestrel(0) races the bind (dotnet/aspnetcore#67714)
             StartServer();
             Client = CreateClient();
             Client.DefaultRequestHeaders.Add("x-functions-key", ApiKey);
@@ -188,6 +188,7 @@ public sealed class OAuthConnectBrowserTests : IAsyncLifetime
 
         protected override void ConfigureWebHost(IWebHostBuilder builder)
         {
+            builder.UseSetting("urls", "http://127.0.0.1:0");
             string provider = test._provider.BaseAddress.GetLeftPart(UriPartial.Authority);
             builder.UseSetting("AzureWebJobsStorage", test._azurite.ConnectionString);
             builder.UseSetting("Patchbay:ApiKeys", ApiKey);

@@ -37,7 +37,7 @@ public sealed class ClientApp : WebApplicationFactory<Program>, IAsyncLifetime
             });
             app.MapGet("/me", () => Results.Json(new { login = "ada" }));
         });
-        UseKestrel(0);
+        UseKestrel(); // the address from "urls" in ConfigureWebHost: UseKestrel(0) races the bind (dotnet/aspnetcore#67714)
         StartServer();
         using HttpClient probe = CreateClient();
         Endpoint = probe.BaseAddress!;
@@ -62,6 +62,7 @@ public sealed class ClientApp : WebApplicationFactory<Program>, IAsyncLifetime
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
+        builder.UseSetting("urls", "http://127.0.0.1:0");
         builder.UseSetting("AzureWebJobsStorage", Azurite.ConnectionString);
         builder.UseSetting("Patchbay:ApiKeys", ApiKey);
         builder.UseSetting("Patchbay:EncryptionKeys", "k1:" + Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)));

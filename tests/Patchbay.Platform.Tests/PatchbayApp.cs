@@ -44,7 +44,10 @@ public sealed class PatchbayApp : WebApplicationFactory<Program>, IAsyncLifetime
         await Azurite.InitializeAsync();
         Upstream = await LoopbackServer.StartAsync(MapUpstream);
         TestConnector.Account.BaseUrl = Upstream.BaseAddress.ToString();
-        UseKestrel(0);
+        // Not UseKestrel(0): that makes the factory rewrite the server's addresses while the app binds them, a race
+        // (dotnet/aspnetcore#67714: "IServerAddressesFeature.Addresses cannot be modified after the server has started").
+        // The address comes from the "urls" setting below instead.
+        UseKestrel();
         StartServer();
         Client = CreateClient();
         Client.DefaultRequestHeaders.Add("x-functions-key", ApiKey);
@@ -61,6 +64,7 @@ public sealed class PatchbayApp : WebApplicationFactory<Program>, IAsyncLifetime
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
+        builder.UseSetting("urls", "http://127.0.0.1:0");
         builder.UseSetting("AzureWebJobsStorage", Azurite.ConnectionString);
         builder.UseSetting("Patchbay:ApiKeys", ApiKey + ",second-key-abcdef");
         builder.UseSetting("Patchbay:EncryptionKeys", EncryptionKeys);

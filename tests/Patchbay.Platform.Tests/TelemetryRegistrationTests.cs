@@ -65,7 +65,7 @@ public sealed class TelemetryRegistrationTests(PatchbayApp app)
     public async Task ExporterConfigured_TheHostRegistersTheTracerProvider_AndRecordsPatchbaysSpanUnderTheRequestSpan()
     {
         await using var exporting = new ExportingApp();
-        exporting.UseKestrel(0);
+        exporting.UseKestrel(); // the address from "urls" in ConfigureWebHost: UseKestrel(0) races the bind (dotnet/aspnetcore#67714)
         exporting.StartServer();
         using HttpClient client = exporting.CreateClient();
         client.DefaultRequestHeaders.Add("x-functions-key", ExportingApp.ApiKey);
@@ -101,6 +101,7 @@ public sealed class TelemetryRegistrationTests(PatchbayApp app)
 
         protected override void ConfigureWebHost(IWebHostBuilder builder)
         {
+            builder.UseSetting("urls", "http://127.0.0.1:0");
             int closed = ClosedPort();
             builder.UseSetting("AzureWebJobsStorage", "DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;" +
                 "AccountKey=Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==;" +

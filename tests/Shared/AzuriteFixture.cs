@@ -36,6 +36,23 @@ public sealed class AzuriteFixture : IAsyncLifetime
             throw new InvalidOperationException($"Azurite is not installed at {azurite}; run `npm ci` in the repository root (./test.sh does).");
         }
 
+        // A free port is free when FreePort releases it, not necessarily when Azurite binds it: another process (a test
+        // suite running beside this one) can take it in between, and Azurite then exits (EADDRINUSE). Try again on fresh
+        // ports, a bounded number of times.
+        const int Attempts = 3;
+        for (int attempt = 1; ; attempt++)
+        {
+            var errors = new System.Collections.Concurrent.ConcurrentQueue<string>();
+            if (await TryStartAsync(azurite, errors)) return;
+            string said = string.Join(" | ", errors.TakeLast(5));
+            if (attempt == Attempts) throw new InvalidOperationException($"Azurite exited with code {_process!.ExitCode} before listening, {Attempts} times on fresh ports; it said: {said}");
+            _process!.Dispose();
+            _process = null;
+        }
+    }
+
+    private async Task<bool> TryStartAsync(string azurite, System.Collections.Concurrent.ConcurrentQueue<string> errors)
+    {
         BlobPort = FreePort();
         QueuePort = FreePort();
         TablePort = FreePort();
@@ -55,7 +72,7 @@ public sealed class AzuriteFixture : IAsyncLifetime
         };
         _process = Process.Start(start) ?? throw new InvalidOperationException("Azurite did not start.");
         _process.OutputDataReceived += (_, _) => { };
-        _process.ErrorDataReceived += (_, _) => { };
+        _process.ErrorDataReceived += (_, line) => { if (line.Data is { Length: > 0 } text && errors.Count < 50) errors.Enqueue(text); };
         _process.BeginOutputReadLine();
         _process.BeginErrorReadLine();
 
@@ -64,11 +81,14 @@ public sealed class AzuriteFixture : IAsyncLifetime
         {
             while (!await IsListeningAsync(port))
             {
-                if (_process.HasExited) throw new InvalidOperationException($"Azurite exited with code {_process.ExitCode} before listening.");
+                if (_process.HasExited) return false;
                 if (DateTime.UtcNow > deadline) throw new TimeoutException($"Azurite did not listen on port {port} within 90 s.");
                 await Task.Delay(100);
             }
         }
+
+        // Still running once all three listen: the ports are Azurite's (not another process's that took them first).
+        return !_process.HasExited;
     }
 
     /// <summary>Stops Azurite; a second call does nothing (a fault test may stop it before its app is disposed).</summary>

@@ -198,7 +198,7 @@ public sealed class OAuthApp(OAuthFixture fixture) : WebApplicationFactory<Progr
 
     public void Start()
     {
-        UseKestrel(0);
+        UseKestrel(); // the address from "urls" in ConfigureWebHost: UseKestrel(0) races the bind (dotnet/aspnetcore#67714)
         StartServer();
         Client = CreateClient();
         Client.DefaultRequestHeaders.Add("x-functions-key", ApiKey);
@@ -206,6 +206,7 @@ public sealed class OAuthApp(OAuthFixture fixture) : WebApplicationFactory<Progr
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
+        builder.UseSetting("urls", "http://127.0.0.1:0");
         string provider = fixture.Provider.BaseAddress.ToString().TrimEnd('/');
         builder.UseSetting("AzureWebJobsStorage", fixture.Azurite.ConnectionString);
         builder.UseSetting("Patchbay:ApiKeys", ApiKey);

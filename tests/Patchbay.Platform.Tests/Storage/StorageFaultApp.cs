@@ -26,7 +26,7 @@ public sealed class StorageFaultApp : WebApplicationFactory<Program>, IAsyncLife
     public async Task InitializeAsync()
     {
         await Azurite.InitializeAsync();
-        UseKestrel(0);
+        UseKestrel(); // the address from "urls" in ConfigureWebHost: UseKestrel(0) races the bind (dotnet/aspnetcore#67714)
         StartServer();
         Client = CreateClient();
         Client.Timeout = HangGuard;
@@ -71,6 +71,7 @@ public sealed class StorageFaultApp : WebApplicationFactory<Program>, IAsyncLife
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
+        builder.UseSetting("urls", "http://127.0.0.1:0");
         builder.UseSetting("AzureWebJobsStorage", Azurite.ConnectionString);
         builder.UseSetting("Patchbay:ApiKeys", ApiKey);
         builder.UseSetting("Patchbay:EncryptionKeys", EncryptionKeys);

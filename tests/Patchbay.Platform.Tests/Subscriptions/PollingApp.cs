@@ -68,7 +68,7 @@ public sealed class PollingApp : WebApplicationFactory<Program>, IAsyncLifetime
         await Azurite.InitializeAsync();
         Upstream = await LoopbackServer.StartAsync(MapUpstream);
         Receiver = await LoopbackServer.StartAsync(MapReceiver);
-        UseKestrel(0);
+        UseKestrel(); // the address from "urls" in ConfigureWebHost: UseKestrel(0) races the bind (dotnet/aspnetcore#67714)
         StartServer();
         Client = CreateClient();
         Client.DefaultRequestHeaders.Add("x-functions-key", ApiKey);
@@ -154,6 +154,7 @@ public sealed class PollingApp : WebApplicationFactory<Program>, IAsyncLifetime
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
+        builder.UseSetting("urls", "http://127.0.0.1:0");
         builder.UseSetting("AzureWebJobsStorage", Azurite.ConnectionString);
         builder.UseSetting("Patchbay:ApiKeys", ApiKey);
         builder.UseSetting("Patchbay:EncryptionKeys", EncryptionKeys);
