@@ -79,21 +79,26 @@ public sealed class FetchResponse
         }
     }
 
-    private object Parse()
+    /// <summary>Parses one JSON value from UTF-8 into an element that owns its memory; <see langword="false"/> when it is not JSON.</summary>
+    internal static bool TryParseJson(ReadOnlyMemory<byte> utf8, out JsonElement value)
     {
-        JsonElement value;
         try
         {
-            using JsonDocument document = JsonDocument.Parse(_json);
+            using JsonDocument document = JsonDocument.Parse(utf8);
             value = document.RootElement.Clone();
+            return true;
         }
         catch (JsonException)
         {
-            // Labelled JSON that is not, or unlabelled text: the text.
-            value = JsonSerializer.SerializeToElement(Encoding.UTF8.GetString(_json.Span));
+            value = default;
+            return false;
         }
+    }
 
-        object parsed = value;
+    private object Parse()
+    {
+        // Labelled JSON that is not, or unlabelled text: the text.
+        object parsed = TryParseJson(_json, out JsonElement json) ? json : JsonSerializer.SerializeToElement(Encoding.UTF8.GetString(_json.Span));
         // Two threads reading Data at once may both parse; the first stored value is the one every reader gets.
         return Interlocked.CompareExchange(ref _parsed, parsed, null) ?? parsed;
     }

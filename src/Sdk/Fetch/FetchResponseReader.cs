@@ -72,20 +72,13 @@ internal static class FetchResponseReader
 
         ReadOnlyMemory<byte> unmarked = WithoutByteOrderMark(bytes);
         string? mediaType = content.Headers.ContentType?.MediaType;
-        if ((mediaType is null || IsJson(mediaType)) && System.Text.Unicode.Utf8.IsValid(unmarked.Span))
+        if ((mediaType is null || IsJson(mediaType)) && System.Text.Unicode.Utf8.IsValid(unmarked.Span)
+            && FetchResponse.TryParseJson(unmarked, out JsonElement json))
         {
-            try
-            {
-                using JsonDocument document = JsonDocument.Parse(unmarked);
-                return document.RootElement.Clone();
-            }
-            catch (JsonException)
-            {
-                // Labelled JSON that is not, or unlabelled text: hand it over as text.
-            }
+            return json;
         }
 
-        // Text (bytes that are not UTF-8 become U+FFFD: JSON is UTF-8, RFC 8259).
+        // Labelled JSON that is not, unlabelled text, or bytes that are not UTF-8 (U+FFFD: JSON is UTF-8, RFC 8259): text.
         string text = mediaType is null
             ? Encoding.UTF8.GetString(unmarked.Span)
             : await content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
