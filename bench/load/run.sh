@@ -177,12 +177,14 @@ run_wrk "$patchbay_url" "$warmup" "$work/warmup-patchbay.txt" "$patchbay_pid" >/
 compare_url=http://127.0.0.1:18083/api/connectors/http/actions/request
 [ -n "${LOAD_COMPARE_DIR:-}" ] && run_wrk "$compare_url" "$warmup" "$work/warmup-compare.txt" "$compare_pid" >/dev/null
 
+# perf and profile: the process they sample (LOAD_PROFILE_TARGET=bare|patchbay) and the URL that loads it
+profiled_pid=$patchbay_pid; profiled_url=$patchbay_url
+[ "${LOAD_PROFILE_TARGET:-patchbay}" = bare ] && { profiled_pid=$bare_pid; profiled_url=$bare_url; }
+
 if [ "$mode" = "perf" ]; then
   # CPU samples of the whole process (managed code, the runtime, the GC and the kernel's share) with perf, for the target
   # (LOAD_PROFILE_TARGET=bare|patchbay) under the same load; apt-get install -y linux-perf. Prints self time by symbol.
   command -v perf >/dev/null || { echo "needs perf: apt-get install -y linux-perf" >&2; exit 1; }
-  profiled_pid=$patchbay_pid; profiled_url=$patchbay_url
-  [ "${LOAD_PROFILE_TARGET:-patchbay}" = bare ] && { profiled_pid=$bare_pid; profiled_url=$bare_url; }
   run_wrk "$profiled_url" "$((duration + 4))" "$work/perf-wrk.txt" "$profiled_pid" >"$work/perf-wrk-figures.txt" &
   wrk_pid=$!
   sleep 2
@@ -204,32 +206,30 @@ if [ "$mode" = "allocs" ]; then
   # the runtime's counters (dotnet tool install -g dotnet-counters --version 10.0.750501).
   export PATH="$PATH:$HOME/.dotnet/tools"
   command -v dotnet-counters >/dev/null || { echo "needs dotnet-counters: dotnet tool install -g dotnet-counters --version 10.0.750501" >&2; exit 1; }
-  printf '%-10s %10s %14s %12s %22s %16s %8s\n' target req/s cpu_us/request B/request "gen0/gen1/gen2 per 10k" "GC pause us/req" threads
+  printf '%-10s %10s %14s %12s %22s %16s %18s\n' target req/s cpu_us/request B/request "gen0/gen1/gen2 per 10k" "GC pause us/req" "switches/request"
   for target in bare patchbay; do
     if [ "$target" = bare ]; then url=$bare_url; pid=$bare_pid; else url=$patchbay_url; pid=$patchbay_pid; fi
     dotnet-counters collect -p "$pid" --refresh-interval 1 --format csv -o "$work/counters-$target.csv" \
-      --duration "00:00:00:$(printf '%02d' $((duration + 4)))" --counters 'System.Runtime[dotnet.gc.heap.total_allocated,dotnet.gc.collections,dotnet.gc.pause.time,dotnet.thread_pool.thread.count]' >"$work/counters-$target.log" 2>&1 &
+      --duration "00:00:00:$(printf '%02d' $((duration + 4)))" --counters 'System.Runtime[dotnet.gc.heap.total_allocated,dotnet.gc.collections,dotnet.gc.pause.time]' >"$work/counters-$target.log" 2>&1 &
     counters_pid=$!
     sleep 2
     read -r rps p99 bad cpu < <(run_wrk "$url" "$duration" "$work/allocs-$target.txt" "$pid")
-    echo "$target: $(cat "$work/allocs-$target.txt.switches") context switches per request"
     wait "$counters_pid" 2>/dev/null || true
     total=$(awk '/requests in/ {print $1}' "$work/allocs-$target.txt")
-    python3 - "$work/counters-$target.csv" "$total" "$target" "$rps" "$cpu" <<'PY'
+    python3 - "$work/counters-$target.csv" "$total" "$target" "$rps" "$cpu" "$(cat "$work/allocs-$target.txt.switches")" <<'PY'
 import csv, sys
-path, total, target, rps, cpu = sys.argv[1], int(sys.argv[2]), sys.argv[3], sys.argv[4], sys.argv[5]
-allocated, pause, threads, gens = 0.0, 0.0, 0.0, {"gen0": 0.0, "gen1": 0.0, "gen2": 0.0}
+path, total, target, rps, cpu, switches = sys.argv[1], int(sys.argv[2]), sys.argv[3], sys.argv[4], sys.argv[5], sys.argv[6]
+allocated, pause, gens = 0.0, 0.0, {"gen0": 0.0, "gen1": 0.0, "gen2": 0.0}
 for row in csv.reader(open(path)):
     if len(row) < 5 or row[0] == "Timestamp": continue
     name, value = row[2], float(row[4] or 0)
     if name.startswith("dotnet.gc.heap.total_allocated"): allocated += value
     elif name.startswith("dotnet.gc.pause.time"): pause += value
-    elif name.startswith("dotnet.thread_pool.thread.count"): threads = max(threads, value)
     elif name.startswith("dotnet.gc.collections"):
         for g in gens:
             if "=" + g in name.replace(" ", ""): gens[g] += value
 per10k = "/".join(f"{gens[g] * 10000 / total:.1f}" for g in gens)
-print(f"{target:<10} {rps:>10} {cpu:>14} {allocated / total:>12.0f} {per10k:>22} {pause * 1e6 / total:>16.1f} {threads:>8.0f}")
+print(f"{target:<10} {rps:>10} {cpu:>14} {allocated / total:>12.0f} {per10k:>22} {pause * 1e6 / total:>16.1f} {switches:>18}")
 PY
   done
   exit 0
@@ -239,8 +239,6 @@ if [ "$mode" = "profile" ]; then
   # The same load against Patchbay alone while dotnet-trace samples its threads; then the top frames.
   export PATH="$PATH:$HOME/.dotnet/tools"
   command -v dotnet-trace >/dev/null || { echo "needs dotnet-trace: dotnet tool install -g dotnet-trace --version 10.0.750501" >&2; exit 1; }
-  profiled_pid=$patchbay_pid; profiled_url=$patchbay_url
-  [ "${LOAD_PROFILE_TARGET:-patchbay}" = bare ] && { profiled_pid=$bare_pid; profiled_url=$bare_url; }
   echo "profiling ${LOAD_PROFILE_TARGET:-patchbay} (pid $profiled_pid) for ${duration} s under load; load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
   run_wrk "$profiled_url" "$((duration + 4))" "$work/profile-wrk.txt" "$profiled_pid" >"$work/profile-wrk-figures.txt" &
   wrk_pid=$!
