@@ -10,6 +10,8 @@
 #                                LOAD_PROFILE_TARGET=bare profiles the bare proxy instead, for the same pieces side by side
 #   bench/load/run.sh perf       CPU samples (perf) of Patchbay or, with LOAD_PROFILE_TARGET=bare, the bare proxy under the
 #                                same load: self time by symbol, the runtime, GC and kernel included (apt-get install -y linux-perf)
+#   bench/load/run.sh syscalls   system calls per answered request by name, the bare proxy and Patchbay under the same load
+#                                (strace -c; apt-get install -y strace)
 #   bench/load/run.sh allocs     bytes allocated and gen0/1/2 collections per answered request, the bare proxy and Patchbay
 #                                under the same load (dotnet-counters as a dotnet tool, same version as dotnet-trace)
 # Needs nginx and wrk (apt-get install -y nginx wrk) and node_modules (npm ci). Not part of CI.
@@ -180,6 +182,24 @@ compare_url=http://127.0.0.1:18083/api/connectors/http/actions/request
 # perf and profile: the process they sample (LOAD_PROFILE_TARGET=bare|patchbay) and the URL that loads it
 profiled_pid=$patchbay_pid; profiled_url=$patchbay_url
 [ "${LOAD_PROFILE_TARGET:-patchbay}" = bare ] && { profiled_pid=$bare_pid; profiled_url=$bare_url; }
+
+if [ "$mode" = "syscalls" ]; then
+  # System calls per answered request of each target, by name (strace -c on every thread; strace slows the process, the
+  # counts per request stay what they are): the kernel's share of the CPU follows these. apt-get install -y strace
+  command -v strace >/dev/null || { echo "needs strace: apt-get install -y strace" >&2; exit 1; }
+  for target in bare patchbay; do
+    if [ "$target" = bare ]; then pid=$bare_pid; url=$bare_url; else pid=$patchbay_pid; url=$patchbay_url; fi
+    strace -f -c -p "$pid" -o "$work/strace-$target.txt" 2>"$work/strace-$target.log" &
+    strace_pid=$!
+    sleep 1
+    run_wrk "$url" "$duration" "$work/syscalls-wrk-$target.txt" "$pid" >/dev/null
+    kill -INT "$strace_pid"; wait "$strace_pid" 2>/dev/null || true
+    total=$(awk '/requests in/ {print $1}' "$work/syscalls-wrk-$target.txt")
+    echo "$target: $total requests; system calls per request:"
+    awk -v n="$total" '$NF ~ /^[a-z_0-9]+$/ && $4 ~ /^[0-9]+$/ { printf "  %-16s %6.2f\n", $NF, $4 / n } $2 == "total" || $NF == "total" { printf "  %-16s %6.2f\n", "total", $3 / n }' "$work/strace-$target.txt"
+  done
+  exit 0
+fi
 
 if [ "$mode" = "perf" ]; then
   # CPU samples of the whole process (managed code, the runtime, the GC and the kernel's share) with perf, for the target

@@ -73,6 +73,8 @@ public sealed class ActionInvoker(ConnectorCatalog catalog, ConnectionStore conn
     {
         ArgumentNullException.ThrowIfNull(connector);
         ArgumentNullException.ThrowIfNull(run);
+        // Scoped to this async method: the caller's Activity.Current (problem details' traceId, the host's logs) is untouched.
+        PatchbayTelemetry.ForgetUnrecordedTrace();
         ConnectorAuth resolved = await ResolveAuthAsync(connector, auth, connectionId, cancellationToken);
         return await RunRefreshingOnRejectAsync(connector, connectionId, resolved, run, cancellationToken);
     }
@@ -89,6 +91,7 @@ public sealed class ActionInvoker(ConnectorCatalog catalog, ConnectionStore conn
         ArgumentNullException.ThrowIfNull(connector);
         ArgumentNullException.ThrowIfNull(connectionId);
         ArgumentNullException.ThrowIfNull(run);
+        PatchbayTelemetry.ForgetUnrecordedTrace();
         ConnectorAuth fresh = await tokens.EnsureFreshAsync(connector, connectionId, stored, rejectedToken: null, cancellationToken);
         return await RunRefreshingOnRejectAsync(connector, connectionId, fresh, run, cancellationToken);
     }

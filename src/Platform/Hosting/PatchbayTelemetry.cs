@@ -125,6 +125,25 @@ public static class PatchbayTelemetry
         }
     }
 
+    /// <summary>
+    /// Clears <see cref="Activity.Current"/> for the rest of the calling async method (and what it calls) when the current
+    /// trace is recorded by no one and was not continued from a caller: then there is nothing to continue upstream. Without
+    /// this, every upstream call would carry a <c>traceparent</c> of a trace nobody can look up, because HttpClient starts a
+    /// child activity and writes the header whenever an activity is current, and ASP.NET Core starts one per request for its
+    /// log scopes whether or not anything traces (issue 15: an Activity, its tags and the header on every call). A caller's
+    /// trace context (a remote parent anywhere up the chain) and any recorded trace are kept and reach the upstream as before.
+    /// </summary>
+    internal static void ForgetUnrecordedTrace()
+    {
+        Activity? current = Activity.Current;
+        for (Activity? activity = current; activity is not null; activity = activity.Parent)
+        {
+            if (activity.Recorded || activity.HasRemoteParent) return;
+        }
+
+        if (current is not null) Activity.Current = null;
+    }
+
     /// <summary>Starts the span of one subscription's poll inside a tick.</summary>
     internal static Activity? StartPoll(string subscriptionId, string connector, string trigger)
     {

@@ -103,7 +103,7 @@ public static class RefusedRequestProblems
         string[] headers = lines[1..];
         if (!headers.Any(h => h.Equals("Content-Length: 0", StringComparison.OrdinalIgnoreCase))) return null;
 
-        string invocationId = Guid.NewGuid().ToString();
+        string invocationId = InvocationIds.New();
         Microsoft.AspNetCore.Mvc.ProblemDetails problem = ForRefusal(status, limits);
         byte[] body = Serialize(problem, invocationId);
         using (logger.BeginScope(new LogScope(KeyValuePair.Create("InvocationId", (object?)invocationId))))

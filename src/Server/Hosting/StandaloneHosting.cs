@@ -136,7 +136,7 @@ public static class StandaloneHosting
     {
         string invocationId = context.Request.Headers[InvocationIdHeader].FirstOrDefault() is { Length: > 0 } fromHost
             ? fromHost
-            : Guid.NewGuid().ToString();
+            : InvocationIds.New();
         context.Items[InvocationIds.ItemKey] = invocationId;
         // On starting, so a problem written after the exception handler cleared the response still carries it.
         context.Response.OnStarting(static state =>

@@ -35,7 +35,7 @@ public sealed class PollBatchConsumer(PollChannel channel, Poller poller, ILogge
 
     private async ValueTask RunAsync(PollWork work, CancellationToken cancellationToken)
     {
-        string invocationId = Guid.NewGuid().ToString();
+        string invocationId = InvocationIds.New();
         using Activity? activity = PatchbayTelemetry.StartInvocation(SpanName, invocationId, isTimer: true);
         activity?.SetTag(PatchbayTelemetry.Attributes.Trigger, "pubsub");
         using IDisposable? scope = logger.BeginScope(new LogScope(KeyValuePair.Create("InvocationId", (object?)invocationId)));

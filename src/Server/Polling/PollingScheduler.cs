@@ -63,7 +63,7 @@ public sealed class PollingScheduler : BackgroundService
     // One tick as of its scheduled time (the poller keeps due times on the schedule's grid), in its own span and log scope.
     private async Task TickAsync(DateTimeOffset scheduledAt, CancellationToken cancellationToken)
     {
-        string invocationId = Guid.NewGuid().ToString();
+        string invocationId = InvocationIds.New();
         using Activity? activity = PatchbayTelemetry.StartInvocation(PollingSchedule.FunctionName, invocationId, isTimer: true);
         using IDisposable? scope = _logger.BeginScope(new LogScope(KeyValuePair.Create("InvocationId", (object?)invocationId)));
         try
