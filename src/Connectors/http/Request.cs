@@ -59,7 +59,7 @@ public sealed class Request : ActionHandler
     /// serialised again), header names in lower case (as HTTP/2 sends them), so callers can look them up without guessing the case.
     /// </summary>
     private static ActionResult Result(FetchResponse response) =>
-        new(ConnectorJson.ToElement(response, static (writer, response) =>
+        ActionResult.FromJson(response, static (writer, response) =>
         {
             writer.WriteStartObject();
             writer.WriteNumber("status", response.Status);
@@ -70,7 +70,7 @@ public sealed class Request : ActionHandler
             response.WriteDataTo(writer);
             writer.WriteBoolean("ok", response.Status is >= 200 and < 300);
             writer.WriteEndObject();
-        }));
+        });
 
     private static void WriteHeaders(Utf8JsonWriter writer, IReadOnlyDictionary<string, string> headers)
     {

@@ -41,6 +41,14 @@ public sealed class IntegrationResult
     /// <summary>Wraps connected-account details.</summary>
     public static IntegrationResult ForAccount(ConnectedAccountInfo account) => new(ResultTypes.ConnectedAccount, null, account);
 
+    /// <summary>
+    /// Returns the pooled memory an action's data was built in (<see cref="ActionResult.FromJson"/>) to the pool; nothing
+    /// for other results. Call it once the result has been written and nothing of it will be read again: the data of such
+    /// a result throws <see cref="ObjectDisposedException"/> after. The platform calls it after writing the HTTP answer;
+    /// not calling it is safe (the memory is then collected as garbage). Idempotent.
+    /// </summary>
+    public void Release() => (Outcome as ActionResult)?.Release();
+
     /// <summary>Writes the result as JSON.</summary>
     public void WriteTo(Utf8JsonWriter writer)
     {

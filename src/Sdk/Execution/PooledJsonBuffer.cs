@@ -20,21 +20,67 @@ internal sealed class PooledJsonBuffer : IBufferWriter<byte>, IDisposable
     /// <exception cref="ArgumentException">What <paramref name="write"/> wrote is not one complete JSON value.</exception>
     public static JsonElement ToElement<TState>(TState state, Action<Utf8JsonWriter, TState> write, JsonWriterOptions options = default)
     {
-        using var buffer = new PooledJsonBuffer();
-        using (var writer = new Utf8JsonWriter(buffer, options))
+        using var buffer = Write(state, write, options);
+        // Parsed into pooled metadata, then copied once into exactly sized arrays (what JsonDocument.Parse + Clone does
+        // with no buffer in between); the rented arrays go back to the pool.
+        using JsonDocument document = JsonDocument.Parse(buffer.WrittenMemory);
+        return document.RootElement.Clone();
+    }
+
+    /// <summary>
+    /// Writes with <paramref name="write"/> and parses the result in place: the element lives in pooled memory (the written
+    /// bytes and the parsed metadata) until <paramref name="lease"/> is disposed, which returns both to the pool. No copy.
+    /// </summary>
+    /// <exception cref="ArgumentException">What <paramref name="write"/> wrote is not one complete JSON value.</exception>
+    public static JsonElement ToLeasedElement<TState>(TState state, Action<Utf8JsonWriter, TState> write, out IDisposable lease)
+    {
+        PooledJsonBuffer buffer = Write(state, write, default);
+        try
         {
+            JsonDocument document = JsonDocument.Parse(buffer.WrittenMemory);
+            lease = new Lease(document, buffer);
+            return document.RootElement;
+        }
+        catch
+        {
+            buffer.Dispose();
+            throw;
+        }
+    }
+
+    private static PooledJsonBuffer Write<TState>(TState state, Action<Utf8JsonWriter, TState> write, JsonWriterOptions options)
+    {
+        var buffer = new PooledJsonBuffer();
+        try
+        {
+            using var writer = new Utf8JsonWriter(buffer, options);
             write(writer, state);
             writer.Flush();
             if (writer.CurrentDepth != 0 || writer.BytesCommitted == 0)
             {
                 throw new ArgumentException("The JSON written is not one complete value: write one value, and close every object and array it opens.", nameof(write));
             }
-        }
 
-        // Parsed into pooled metadata, then copied once into exactly sized arrays (what JsonDocument.Parse + Clone does
-        // with no buffer in between); the rented arrays go back to the pool.
-        using JsonDocument document = JsonDocument.Parse(buffer.WrittenMemory);
-        return document.RootElement.Clone();
+            return buffer;
+        }
+        catch
+        {
+            buffer.Dispose();
+            throw;
+        }
+    }
+
+    // The document first (its elements throw ObjectDisposedException from then on), then the bytes it read; once only.
+    private sealed class Lease(JsonDocument document, PooledJsonBuffer buffer) : IDisposable
+    {
+        private int _disposed;
+
+        public void Dispose()
+        {
+            if (Interlocked.Exchange(ref _disposed, 1) != 0) return;
+            document.Dispose();
+            buffer.Dispose();
+        }
     }
 
     public void Advance(int count)

@@ -16,9 +16,43 @@ public abstract record ActionOutcome
 /// <example><code>return ActionResult.From(new { items, count = items.Count });</code></example>
 public sealed record ActionResult(JsonElement Data) : ActionOutcome
 {
+    // The pooled memory Data lives in, when built by FromJson; returned to the pool by Release. Copied by `with`, so a copy
+    // shares it: the result and its copies are one result to whoever runs the action.
+    private IDisposable? _lease;
+
     /// <summary>Serializes <paramref name="value"/> (snake_case, nulls left out) as the result data.</summary>
     public static ActionResult From<T>(T value, decimal? costUsd = null) =>
         new(JsonSerializer.SerializeToElement(value, ConnectorJson.Options)) { CostUsd = costUsd };
+
+    /// <summary>
+    /// Writes the result data with <paramref name="write"/> into pooled memory and parses it there, once, with no copy: the
+    /// cheapest way to answer a result built from parts (a status, headers, an upstream body written with
+    /// <see cref="FetchResponse.WriteDataTo"/>). The data lives in that memory until whoever runs the action has written
+    /// its answer and calls <see cref="IntegrationResult.Release"/> (the platform does, after the HTTP answer); reading
+    /// <see cref="Data"/> after that throws <see cref="ObjectDisposedException"/>. So return the result and keep nothing of
+    /// its data: for a value a handler keeps (a cache), use <see cref="ConnectorJson.ToElement"/>, whose element owns its
+    /// memory. A result nobody releases is collected as garbage like any other.
+    /// </summary>
+    /// <example><code>
+    /// return ActionResult.FromJson(response, static (writer, response) =>
+    /// {
+    ///     writer.WriteStartObject();
+    ///     writer.WriteNumber("status", response.Status);
+    ///     writer.WritePropertyName("body");
+    ///     response.WriteDataTo(writer);
+    ///     writer.WriteEndObject();
+    /// });
+    /// </code></example>
+    /// <exception cref="ArgumentException">What was written is not one complete JSON value.</exception>
+    public static ActionResult FromJson<TState>(TState state, Action<Utf8JsonWriter, TState> write, decimal? costUsd = null)
+    {
+        ArgumentNullException.ThrowIfNull(write);
+        JsonElement data = PooledJsonBuffer.ToLeasedElement(state, write, out IDisposable lease);
+        return new ActionResult(data) { CostUsd = costUsd, _lease = lease };
+    }
+
+    /// <summary>Returns the pooled memory of a <see cref="FromJson"/> result; nothing for any other. Idempotent.</summary>
+    internal void Release() => _lease?.Dispose();
 }
 
 /// <summary>An expected failure (not found, quota exceeded): skips output validation and reaches the caller as an error result.</summary>

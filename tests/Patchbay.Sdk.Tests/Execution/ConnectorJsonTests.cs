@@ -46,4 +46,55 @@ public class ConnectorJsonTests
             writer.WriteNumberValue(2); // a second top-level value: the writer refuses it
         }));
     }
+
+    [Theory]
+    [InlineData(10)]
+    [InlineData(100_000)] // past the first pooled buffer: the data is whole after the buffer grew
+    public void ActionResultFromJson_DataIsReadableUntilReleased_ThenThrowsObjectDisposed(int length)
+    {
+        string text = new('y', length);
+        ActionResult result = ActionResult.FromJson(text, static (writer, text) =>
+        {
+            writer.WriteStartObject();
+            writer.WriteString("text", text);
+            writer.WriteEndObject();
+        }, costUsd: 0.25m);
+        IntegrationResult integration = IntegrationResult.ForAction(result);
+
+        Assert.Equal(text, result.Data.GetProperty("text").GetString());
+        Assert.Equal(0.25m, result.CostUsd);
+        Assert.Contains(text, integration.ToJson(), StringComparison.Ordinal);
+
+        integration.Release();
+        integration.Release(); // idempotent
+
+        Assert.Throws<ObjectDisposedException>(() => result.Data.GetProperty("text"));
+        // Other writes reuse the pool's arrays now; a released result never reads them.
+        for (int i = 0; i < 4; i++) ActionResult.FromJson(i, static (writer, i) => writer.WriteStringValue(new string((char)('a' + i), 5000)));
+        Assert.Throws<ObjectDisposedException>(() => result.Data.ValueKind == JsonValueKind.Object && result.Data.GetRawText().Length > 0);
+    }
+
+    [Fact]
+    public void Release_OfResultsNotBuiltInPooledMemory_LeavesThemReadable()
+    {
+        ActionResult owned = ActionResult.From(new { n = 1 });
+        IntegrationResult action = IntegrationResult.ForAction(owned);
+        IntegrationResult error = IntegrationResult.ForAction(new ActionError("nope"));
+        IntegrationResult account = IntegrationResult.ForAccount(new ConnectedAccountInfo { Email = "a@example.com" });
+
+        action.Release();
+        error.Release();
+        account.Release();
+
+        Assert.Equal(1, owned.Data.GetProperty("n").GetInt32());
+        Assert.Contains("nope", error.ToJson(), StringComparison.Ordinal);
+        Assert.Contains("a@example.com", account.ToJson(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void ActionResultFromJson_AValueLeftOpen_IsAnArgumentException()
+    {
+        ArgumentException open = Assert.Throws<ArgumentException>(() => ActionResult.FromJson(0, static (writer, _) => writer.WriteStartArray()));
+        Assert.Contains("one complete value", open.Message, StringComparison.Ordinal);
+    }
 }
