@@ -8,7 +8,8 @@ namespace Patchbay.Sdk.Fetch;
 /// <summary>Turns the final answer into a <see cref="FetchResponse"/>, or into <see cref="HttpError"/> / <see cref="RateLimitError"/>.</summary>
 internal static class FetchResponseReader
 {
-    public static async Task<FetchResponse> ReadAsync(
+    // A ValueTask: FetchClient buffered the body, so this completes at once (no Task allocated) unless the body is text in another charset.
+    public static async ValueTask<FetchResponse> ReadAsync(
         HttpResponseMessage response, FetchPlan plan, TimeProvider timeProvider, CancellationToken cancellationToken)
     {
         HttpHeadersNonValidated responseHeaders = response.Headers.NonValidated, contentHeaders = response.Content.Headers.NonValidated;

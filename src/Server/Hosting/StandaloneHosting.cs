@@ -168,8 +168,9 @@ public static class StandaloneHosting
         }
     }
 
-    // Standalone, the app checks keys as the Functions host would check function keys.
-    private static async Task RequireApiKeyAsync(HttpContext context, RequestDelegate next, ApiKeyCheck keys)
+    // Standalone, the app checks keys as the Functions host would check function keys. Not async: it adds no step of its own to
+    // every request's continuation chain (a refusal throws to the awaiting middleware as a faulted task would).
+    private static Task RequireApiKeyAsync(HttpContext context, RequestDelegate next, ApiKeyCheck keys)
     {
         PathString path = context.Request.Path;
         // Anonymous as the Functions host's anonymous functions: health, readiness, the OAuth callback (a provider redirects
@@ -178,8 +179,7 @@ public static class StandaloneHosting
             || path.Equals("/" + PatchbayRoutes.Prefix + "/" + PatchbayRoutes.OAuthCallback, StringComparison.OrdinalIgnoreCase)
             || path.Equals("/" + PatchbayRoutes.Prefix + "/" + PatchbayRoutes.Connect, StringComparison.OrdinalIgnoreCase))
         {
-            await next(context);
-            return;
+            return next(context);
         }
 
         string? fromQuery = context.Request.Query["code"].FirstOrDefault();
@@ -193,8 +193,7 @@ public static class StandaloneHosting
                 context.Response.Cookies.Append(DocsKeyCookie, fromQuery, new CookieOptions { HttpOnly = true, SameSite = SameSiteMode.Strict, Path = "/api", IsEssential = true });
             }
 
-            await next(context);
-            return;
+            return next(context);
         }
 
         string detail = keys.Count == 0
