@@ -283,20 +283,20 @@ public class FetchClient : IDisposable
             throw new ResponseTooLargeError($"{plan.Method.Method} {plan.Target}", status, limit, declared);
         }
 
-        var buffer = new MemoryStream((int)Math.Min(original.Headers.ContentLength ?? 16 * 1024, limit));
-        byte[] chunk = System.Buffers.ArrayPool<byte>.Shared.Rent(64 * 1024);
+        byte[] bytes;
+        int length;
         try
         {
             using Stream body = await original.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
-            int read;
-            while ((read = await body.ReadAsync(chunk, cancellationToken).ConfigureAwait(false)) > 0)
+            if (original.Headers.ContentLength is long known && response.RequestMessage?.Method != HttpMethod.Head && status is not (204 or 304))
             {
-                if (buffer.Length + read > limit)
-                {
-                    throw new ResponseTooLargeError($"{plan.Method.Method} {plan.Target}", status, limit, declaredLength: null);
-                }
-
-                buffer.Write(chunk, 0, read);
+                // A body of known length (within the limit, checked above): read straight into an array of that size.
+                bytes = new byte[known];
+                length = await ReadDeclaredAsync(body, bytes, cancellationToken).ConfigureAwait(false);
+            }
+            else
+            {
+                (bytes, length) = await ReadUndeclaredAsync(body, plan, status, cancellationToken).ConfigureAwait(false);
             }
         }
         catch (IOException ex)
@@ -304,12 +304,8 @@ public class FetchClient : IDisposable
             // A connection reset mid-body: a network failure like any other (retried when the method allows it).
             throw new HttpRequestException(ex is HttpIOException http ? http.HttpRequestError : HttpRequestError.Unknown, "The response body could not be read: " + ex.Message, ex);
         }
-        finally
-        {
-            System.Buffers.ArrayPool<byte>.Shared.Return(chunk);
-        }
 
-        var buffered = new BufferedContent(buffer.GetBuffer(), (int)buffer.Length);
+        var buffered = new BufferedContent(bytes, length);
         // As received (NonValidated: no parsing of values the reader only copies).
         foreach (KeyValuePair<string, HeaderStringValues> header in original.Headers.NonValidated)
         {
@@ -321,6 +317,46 @@ public class FetchClient : IDisposable
 
         response.Content = buffered;
         original.Dispose();
+    }
+
+    // Reads up to the declared length. HttpClient's stream ends the body there, and throws itself when the connection
+    // closes before it; an end it reports earlier is the body's end, as the chunked read below takes it.
+    private static async Task<int> ReadDeclaredAsync(Stream body, byte[] bytes, CancellationToken cancellationToken)
+    {
+        int total = 0, read;
+        while (total < bytes.Length && (read = await body.ReadAsync(bytes.AsMemory(total), cancellationToken).ConfigureAwait(false)) > 0)
+        {
+            total += read;
+        }
+
+        return total;
+    }
+
+    // No Content-Length (chunked, or decompressed): read in pooled chunks into a growing buffer, stopping past the limit.
+    private static async Task<(byte[] Bytes, int Length)> ReadUndeclaredAsync(Stream body, FetchPlan plan, int status, CancellationToken cancellationToken)
+    {
+        long limit = plan.MaxResponseBytes;
+        var buffer = new MemoryStream((int)Math.Min(16 * 1024, limit));
+        byte[] chunk = System.Buffers.ArrayPool<byte>.Shared.Rent(64 * 1024);
+        try
+        {
+            int read;
+            while ((read = await body.ReadAsync(chunk, cancellationToken).ConfigureAwait(false)) > 0)
+            {
+                if (buffer.Length + read > limit)
+                {
+                    throw new ResponseTooLargeError($"{plan.Method.Method} {plan.Target}", status, limit, declaredLength: null);
+                }
+
+                buffer.Write(chunk, 0, read);
+            }
+        }
+        finally
+        {
+            System.Buffers.ArrayPool<byte>.Shared.Return(chunk);
+        }
+
+        return (buffer.GetBuffer(), (int)buffer.Length);
     }
 
     /// <summary>A body read into memory by <see cref="BufferBodyAsync"/>; <see cref="Bytes"/> lets the reader parse it without another copy.</summary>

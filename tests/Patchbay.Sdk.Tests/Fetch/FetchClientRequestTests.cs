@@ -279,6 +279,45 @@ public class FetchClientRequestTests(LoopbackServers servers)
         Assert.Equal(JsonValueKind.Undefined, response.Data.ValueKind);
     }
 
+    // A body of declared length is read straight into an array of that size; a HEAD answer declares the length of a body
+    // it never sends, which is no body, not a premature end.
+    [Fact]
+    public async Task Response_HeadWithADeclaredLength_HasNoBody()
+    {
+        string route = Server.Route((ctx, _) =>
+        {
+            ctx.Response.ContentType = "application/json";
+            ctx.Response.ContentLength = 5000;
+            return Task.CompletedTask;
+        });
+        using FetchClient client = FetchTestClients.Create();
+
+        FetchResponse response = await FetchTestClients.Context(client).FetchAsync(Server.Url(route), HttpMethod.Head);
+
+        Assert.Equal(200, response.Status);
+        Assert.Equal(JsonValueKind.Undefined, response.Data.ValueKind);
+    }
+
+    // The connection closes before the declared length: a network failure (retried for a GET), never a short body.
+    [Fact]
+    public async Task Response_EndingBeforeItsDeclaredLength_IsANetworkFailure_AfterTheRetries()
+    {
+        string route = Server.Route(async (ctx, _) =>
+        {
+            ctx.Response.ContentType = "application/json";
+            ctx.Response.ContentLength = 100;
+            await ctx.Response.WriteAsync("{\"a\":1");
+            await ctx.Response.Body.FlushAsync();
+            ctx.Abort();
+        });
+        using FetchClient client = FetchTestClients.Create(maxRetries: 2);
+
+        HttpRequestException error = await Assert.ThrowsAsync<HttpRequestException>(() => FetchTestClients.Context(client).FetchAsync(Server.Url(route)));
+
+        Assert.Contains("3 attempts", error.Message, StringComparison.Ordinal);
+        Assert.Equal(3, Server.Seen(route).Count);
+    }
+
     [Fact]
     public async Task Response_Non2xxWithText_CarriesTextAsMessageAndData()
     {
