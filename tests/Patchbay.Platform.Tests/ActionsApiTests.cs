@@ -61,6 +61,19 @@ public class ActionsApiTests(PatchbayApp app)
         Assert.Contains("\"body\":{\"text\":\"l'été / <b>\",\"n\":[1,2.50]},\"ok\":true}", text, StringComparison.Ordinal);
     }
 
+    // The upstream's JSON is as deep as a JSON document may be (64 levels); wrapped in the result it is deeper. It is
+    // answered, not a 500 from parsing the result.
+    [Fact]
+    public async Task HttpRequest_JsonAsDeepAsAllowed_IsAnsweredWhole()
+    {
+        HttpResponseMessage response = await _client.PostAsync("/api/connectors/http/actions/request",
+            Http.Json(new { inputs = new { url = Base + "deep-json" }, auth = new { auth_method = "none" } }));
+
+        Assert.True(response.StatusCode == HttpStatusCode.OK, await response.Content.ReadAsStringAsync());
+        string text = Encoding.UTF8.GetString(await response.Content.ReadAsByteArrayAsync());
+        Assert.Contains("\"body\":" + new string('[', 64) + new string(']', 64) + ",\"ok\":true", text, StringComparison.Ordinal);
+    }
+
     // RFC 8259: JSON is UTF-8. Bytes that are not are text with U+FFFD in their place, not a 500 while writing the answer.
     [Fact]
     public async Task HttpRequest_JsonBodyThatIsNotUtf8_IsAnsweredAsText()

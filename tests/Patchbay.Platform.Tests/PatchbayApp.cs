@@ -118,6 +118,8 @@ public sealed class PatchbayApp : WebApplicationFactory<Program>, IAsyncLifetime
             return Results.Ok();
         });
         // JSON as some servers write it: spaced out, with escapes a writer need not use (the http connector copies it into its result).
+        // JSON nested as deep as JsonDocument reads by default (64 levels): valid, and the deepest an answer may be.
+        app.MapGet("/deep-json", () => Results.Text(new string('[', 64) + new string(']', 64), "application/json"));
         app.MapGet("/spaced-json", () => Results.Text("{\n  \"text\" : \"l\\u0027\\u00e9t\\u00e9 \\/ <b>\",\n  \"n\" : [ 1 , 2.50 ]\n}\n", "application/json"));
         // "JSON" whose bytes are not UTF-8 (a Latin-1 é).
         app.MapGet("/not-utf8", () => Results.Bytes([.. "{\"name\":\"caf"u8, 0xE9, .. "\"}"u8], "application/json"));

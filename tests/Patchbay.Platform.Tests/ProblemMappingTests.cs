@@ -20,6 +20,9 @@ public class ProblemMappingTests
         { new FetchBlockedException("host not allowed"), 400, ProblemTypes.RequestBlocked },
         { new HttpRequestException("connection refused"), 502, ProblemTypes.UpstreamError },
         { new InvalidDataException("the answer is HTML, not a feed"), 502, ProblemTypes.UpstreamError },
+        // Request bodies are read by RequestBody (its own 400 naming the line and byte); a JsonException that reaches the
+        // handler came from reading something else, an upstream's answer: not the caller's fault.
+        { new System.Text.Json.JsonException("'<' is an invalid start of a value."), 502, ProblemTypes.UpstreamError },
         { new ResponseTooLargeError("GET example.com/big", 200, 10485760, null), 502, ProblemTypes.UpstreamResponseTooLarge },
         { new InvalidOperationException("bug"), 500, ProblemTypes.Internal },
     };

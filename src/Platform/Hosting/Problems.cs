@@ -142,8 +142,10 @@ internal sealed class PatchbayExceptionHandler(IProblemDetailsService problems, 
                 return Make(503, ProblemTypes.NotConfigured, "Connections are not configured", notConfigured.Message);
             case CryptographicException:
                 return Make(500, ProblemTypes.Internal, "The stored credentials could not be decrypted", "Check Patchbay__EncryptionKeys still lists the key the connection was saved with.");
+            // Request bodies never get here (RequestBody answers its own 400 naming the line and byte): JSON that does not
+            // read is what a connector was given, an upstream's answer.
             case JsonException json:
-                return Make(400, ProblemTypes.InvalidRequest, "The request body is not valid JSON", json.Message);
+                return Make(502, ProblemTypes.UpstreamError, "The upstream service answered JSON the connector cannot read", json.Message);
             default:
                 return Make(500, ProblemTypes.Internal, "Unexpected error", "Patchbay failed unexpectedly; the log has the details under this invocation id.");
         }

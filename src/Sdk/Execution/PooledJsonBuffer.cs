@@ -11,6 +11,14 @@ namespace Patchbay.Sdk;
 internal sealed class PooledJsonBuffer : IBufferWriter<byte>, IDisposable
 {
     private const int InitialSize = 4096;
+
+    /// <summary>
+    /// How deep a written value may be: a JSON document's default depth (64, what FetchAsync and JsonDocument read) and room
+    /// for the connector's own nesting around such a value (a result that wraps a 64-level upstream body is deeper than 64).
+    /// </summary>
+    public const int MaxDepth = 128;
+
+    private static readonly JsonDocumentOptions ParseOptions = new() { MaxDepth = MaxDepth };
     private byte[] _buffer = ArrayPool<byte>.Shared.Rent(InitialSize);
     private int _written;
 
@@ -23,7 +31,7 @@ internal sealed class PooledJsonBuffer : IBufferWriter<byte>, IDisposable
         using var buffer = Write(state, write, options);
         // Parsed into pooled metadata, then copied once into exactly sized arrays (what JsonDocument.Parse + Clone does
         // with no buffer in between); the rented arrays go back to the pool.
-        using JsonDocument document = JsonDocument.Parse(buffer.WrittenMemory);
+        using JsonDocument document = JsonDocument.Parse(buffer.WrittenMemory, ParseOptions);
         return document.RootElement.Clone();
     }
 
@@ -37,7 +45,7 @@ internal sealed class PooledJsonBuffer : IBufferWriter<byte>, IDisposable
         PooledJsonBuffer buffer = Write(state, write, default);
         try
         {
-            JsonDocument document = JsonDocument.Parse(buffer.WrittenMemory);
+            JsonDocument document = JsonDocument.Parse(buffer.WrittenMemory, ParseOptions);
             lease = new Lease(document, buffer);
             return document.RootElement;
         }

@@ -31,7 +31,8 @@ public sealed record ActionResult(JsonElement Data) : ActionOutcome
     /// its answer and calls <see cref="IntegrationResult.Release"/> (the platform does, after the HTTP answer); reading
     /// <see cref="Data"/> after that throws <see cref="ObjectDisposedException"/>. So return the result and keep nothing of
     /// its data: for a value a handler keeps (a cache), use <see cref="ConnectorJson.ToElement"/>, whose element owns its
-    /// memory. A result nobody releases is collected as garbage like any other.
+    /// memory. A result nobody releases is collected as garbage like any other. The data may be up to 128 levels deep (room
+    /// for a 64-level upstream body inside the connector's own objects).
     /// </summary>
     /// <example><code>
     /// return ActionResult.FromJson(response, static (writer, response) =>
@@ -135,7 +136,8 @@ public static class ConnectorJson
     /// <summary>
     /// Writes one JSON value with <paramref name="write"/> and returns it as an element that owns its memory. For a result
     /// built from parts (a status, some headers, an upstream body written with <see cref="FetchResponse.WriteDataTo"/>)
-    /// it costs one parse and no reflection: the bytes are written into pooled memory, not into garbage.
+    /// it costs one parse and no reflection: the bytes are written into pooled memory, not into garbage. The value may be up
+    /// to 128 levels deep.
     /// </summary>
     /// <example><code>
     /// JsonElement data = ConnectorJson.ToElement(response, static (writer, response) =>
