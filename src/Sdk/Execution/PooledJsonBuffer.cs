@@ -18,9 +18,19 @@ internal sealed class PooledJsonBuffer : IBufferWriter<byte>, IDisposable
     /// </summary>
     public const int MaxDepth = 128;
 
+    // JsonDocument's and Utf8JsonReader's default depth: what FetchResponse.Data reads as JSON.
+    private const int DocumentDepth = 64;
+
     private static readonly JsonDocumentOptions ParseOptions = new() { MaxDepth = MaxDepth };
     private byte[] _buffer = ArrayPool<byte>.Shared.Rent(InitialSize);
     private int _written;
+
+    // The buffer a Write on this thread is filling with deferred checks on, and the writer it gave the callback.
+    [ThreadStatic]
+    private static PooledJsonBuffer? t_deferring;
+
+    private Utf8JsonWriter? _writer;
+    private (int Start, int End, int Depth)? _deferred;
 
     public ReadOnlyMemory<byte> WrittenMemory => _buffer.AsMemory(0, _written);
 
@@ -28,11 +38,14 @@ internal sealed class PooledJsonBuffer : IBufferWriter<byte>, IDisposable
     /// <exception cref="ArgumentException">What <paramref name="write"/> wrote is not one complete JSON value.</exception>
     public static JsonElement ToElement<TState>(TState state, Action<Utf8JsonWriter, TState> write, JsonWriterOptions options = default)
     {
-        using var buffer = Write(state, write, options);
+        (JsonDocument document, PooledJsonBuffer buffer) = WriteAndParse(state, write, options);
         // Parsed into pooled metadata, then copied once into exactly sized arrays (what JsonDocument.Parse + Clone does
         // with no buffer in between); the rented arrays go back to the pool.
-        using JsonDocument document = JsonDocument.Parse(buffer.WrittenMemory, ParseOptions);
-        return document.RootElement.Clone();
+        using (buffer)
+        using (document)
+        {
+            return document.RootElement.Clone();
+        }
     }
 
     /// <summary>
@@ -42,12 +55,50 @@ internal sealed class PooledJsonBuffer : IBufferWriter<byte>, IDisposable
     /// <exception cref="ArgumentException">What <paramref name="write"/> wrote is not one complete JSON value.</exception>
     public static JsonElement ToLeasedElement<TState>(TState state, Action<Utf8JsonWriter, TState> write, out IDisposable lease)
     {
-        PooledJsonBuffer buffer = Write(state, write, default);
+        (JsonDocument document, PooledJsonBuffer buffer) = WriteAndParse(state, write, default);
+        lease = new Lease(document, buffer);
+        return document.RootElement;
+    }
+
+    /// <summary>
+    /// Copies <paramref name="json"/>, a body that may or may not be one JSON value, into <paramref name="writer"/> unchecked
+    /// when the writer is the one this thread's <see cref="ToElement"/> or <see cref="ToLeasedElement"/> gave its callback:
+    /// the parse of everything written checks it then, where a separate pass would read it once more first (issue 15). At
+    /// most one body per value is deferred; <see langword="false"/> (nothing written) for the others and any other writer.
+    /// </summary>
+    /// <remarks>When the body turns out not to be one JSON value, the callback writes everything again with every body checked.</remarks>
+    internal static bool TryWriteUnchecked(Utf8JsonWriter writer, ReadOnlySpan<byte> json)
+    {
+        if (t_deferring is not { _deferred: null } buffer || !ReferenceEquals(buffer._writer, writer)) return false;
+        int depth = writer.CurrentDepth;
+        writer.WriteRawValue(json, skipInputValidation: true);
+        // The writer started at the buffer's start: what it committed and holds is where it is, and the body its last bytes.
+        int end = checked((int)(writer.BytesCommitted + writer.BytesPending));
+        buffer._deferred = (end - json.Length, end, depth);
+        return true;
+    }
+
+    // Writes, then parses; a body copied unchecked must be exactly one value of the parsed document, as deep as a document
+    // may be below where it was written (what FetchResponse.Data reads as JSON). If not, the callback writes again, checked.
+    private static (JsonDocument Document, PooledJsonBuffer Buffer) WriteAndParse<TState>(TState state, Action<Utf8JsonWriter, TState> write, JsonWriterOptions options)
+    {
+        PooledJsonBuffer buffer = Write(state, write, options, deferChecks: true);
         try
         {
-            JsonDocument document = JsonDocument.Parse(buffer.WrittenMemory, ParseOptions);
-            lease = new Lease(document, buffer);
-            return document.RootElement;
+            if (buffer._deferred is { } deferred && TryParseDeferred(buffer, deferred) is { } checkedDocument) return (checkedDocument, buffer);
+            if (buffer._deferred is null) return (JsonDocument.Parse(buffer.WrittenMemory, ParseOptions), buffer);
+        }
+        catch
+        {
+            buffer.Dispose();
+            throw;
+        }
+
+        buffer.Dispose();
+        buffer = Write(state, write, options, deferChecks: false);
+        try
+        {
+            return (JsonDocument.Parse(buffer.WrittenMemory, ParseOptions), buffer);
         }
         catch
         {
@@ -56,12 +107,82 @@ internal sealed class PooledJsonBuffer : IBufferWriter<byte>, IDisposable
         }
     }
 
-    private static PooledJsonBuffer Write<TState>(TState state, Action<Utf8JsonWriter, TState> write, JsonWriterOptions options)
+    private static JsonDocument? TryParseDeferred(PooledJsonBuffer buffer, (int Start, int End, int Depth) deferred)
+    {
+        ReadOnlySpan<byte> written = buffer.WrittenMemory.Span;
+        int start = deferred.Start, end = deferred.End;
+        while (start < end && IsJsonWhiteSpace(written[start])) start++;
+        while (end > start && IsJsonWhiteSpace(written[end - 1])) end--;
+        if (start == end) return null;
+
+        JsonDocument document;
+        try
+        {
+            document = JsonDocument.Parse(buffer.WrittenMemory, new JsonDocumentOptions { MaxDepth = Math.Min(MaxDepth, deferred.Depth + DocumentDepth) });
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+
+        if (IsOneValue(document.RootElement, written, start, end)) return document;
+        document.Dispose();
+        return null;
+    }
+
+    // Whether some value of the document spans exactly [start, end): then those bytes are one complete JSON value. Descends
+    // only into the container holding the range.
+    private static bool IsOneValue(JsonElement element, ReadOnlySpan<byte> written, int start, int end)
+    {
+        while (true)
+        {
+            ReadOnlySpan<byte> raw = System.Runtime.InteropServices.JsonMarshal.GetRawUtf8Value(element);
+            int from = (int)System.Runtime.CompilerServices.Unsafe.ByteOffset(
+                ref System.Runtime.InteropServices.MemoryMarshal.GetReference(written), ref System.Runtime.InteropServices.MemoryMarshal.GetReference(raw));
+            int to = from + raw.Length;
+            if (from == start && to == end) return true;
+            if (from > start || to < end) return false;
+
+            bool found = false;
+            if (element.ValueKind == JsonValueKind.Object)
+            {
+                foreach (JsonProperty property in element.EnumerateObject())
+                {
+                    if (Contains(property.Value, written, start, end)) { element = property.Value; found = true; break; }
+                }
+            }
+            else if (element.ValueKind == JsonValueKind.Array)
+            {
+                foreach (JsonElement item in element.EnumerateArray())
+                {
+                    if (Contains(item, written, start, end)) { element = item; found = true; break; }
+                }
+            }
+
+            if (!found) return false;
+        }
+    }
+
+    private static bool Contains(JsonElement element, ReadOnlySpan<byte> written, int start, int end)
+    {
+        ReadOnlySpan<byte> raw = System.Runtime.InteropServices.JsonMarshal.GetRawUtf8Value(element);
+        int from = (int)System.Runtime.CompilerServices.Unsafe.ByteOffset(
+            ref System.Runtime.InteropServices.MemoryMarshal.GetReference(written), ref System.Runtime.InteropServices.MemoryMarshal.GetReference(raw));
+        return from <= start && from + raw.Length >= end;
+    }
+
+    private static bool IsJsonWhiteSpace(byte b) => b is (byte)' ' or (byte)'\t' or (byte)'\n' or (byte)'\r';
+
+    private static PooledJsonBuffer Write<TState>(TState state, Action<Utf8JsonWriter, TState> write, JsonWriterOptions options, bool deferChecks)
     {
         var buffer = new PooledJsonBuffer();
+        PooledJsonBuffer? outer = t_deferring;
         try
         {
             using var writer = new Utf8JsonWriter(buffer, options);
+            // This thread's innermost write (a callback may write another value inside its own), restored below.
+            buffer._writer = deferChecks ? writer : null;
+            t_deferring = deferChecks ? buffer : null;
             write(writer, state);
             writer.Flush();
             if (writer.CurrentDepth != 0 || writer.BytesCommitted == 0)
@@ -75,6 +196,11 @@ internal sealed class PooledJsonBuffer : IBufferWriter<byte>, IDisposable
         {
             buffer.Dispose();
             throw;
+        }
+        finally
+        {
+            t_deferring = outer;
+            buffer._writer = null;
         }
     }
 

@@ -54,8 +54,9 @@ public sealed class FetchResponse
 
     /// <summary>
     /// Writes the body as <see cref="Data"/> holds it (JSON <c>null</c> when there is none). A JSON body not yet parsed is
-    /// copied as received after one reading pass, without building a parsed copy; either way a reader of what was written
-    /// sees the same value as <see cref="Data"/>.
+    /// copied as received after one reading pass, without building a parsed copy; into the writer of
+    /// <see cref="ConnectorJson.ToElement"/> or <see cref="ActionResult.FromJson"/> it is copied at once and checked by
+    /// their parse of the whole value. Either way a reader of what was written sees the same value as <see cref="Data"/>.
     /// </summary>
     public void WriteDataTo(Utf8JsonWriter writer)
     {
@@ -67,6 +68,11 @@ public sealed class FetchResponse
         else if (Volatile.Read(ref _parsed) is JsonElement parsed)
         {
             parsed.WriteTo(writer);
+        }
+        else if (PooledJsonBuffer.TryWriteUnchecked(writer, _json.Span))
+        {
+            // Copied into ConnectorJson.ToElement's or ActionResult.FromJson's buffer: its parse checks it is one value, and
+            // the callback writes again, checked, when it is not.
         }
         else if (IsOneJsonValue(_json.Span))
         {

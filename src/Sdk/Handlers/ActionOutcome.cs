@@ -32,7 +32,10 @@ public sealed record ActionResult(JsonElement Data) : ActionOutcome
     /// <see cref="Data"/> after that throws <see cref="ObjectDisposedException"/>. So return the result and keep nothing of
     /// its data: for a value a handler keeps (a cache), use <see cref="ConnectorJson.ToElement"/>, whose element owns its
     /// memory. A result nobody releases is collected as garbage like any other. The data may be up to 128 levels deep (room
-    /// for a 64-level upstream body inside the connector's own objects).
+    /// for a 64-level upstream body inside the connector's own objects). A body written with
+    /// <see cref="FetchResponse.WriteDataTo"/> is checked by that one parse; when it turns out not to be JSON,
+    /// <paramref name="write"/> is called once more and the body written as text, so keep <paramref name="write"/> free of
+    /// side effects.
     /// </summary>
     /// <example><code>
     /// return ActionResult.FromJson(response, static (writer, response) =>
@@ -137,7 +140,8 @@ public static class ConnectorJson
     /// Writes one JSON value with <paramref name="write"/> and returns it as an element that owns its memory. For a result
     /// built from parts (a status, some headers, an upstream body written with <see cref="FetchResponse.WriteDataTo"/>)
     /// it costs one parse and no reflection: the bytes are written into pooled memory, not into garbage. The value may be up
-    /// to 128 levels deep.
+    /// to 128 levels deep. As for <see cref="ActionResult.FromJson"/>, <paramref name="write"/> may be called twice: keep it
+    /// free of side effects.
     /// </summary>
     /// <example><code>
     /// JsonElement data = ConnectorJson.ToElement(response, static (writer, response) =>

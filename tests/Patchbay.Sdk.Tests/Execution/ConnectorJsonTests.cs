@@ -97,4 +97,58 @@ public class ConnectorJsonTests
         ArgumentException open = Assert.Throws<ArgumentException>(() => ActionResult.FromJson(0, static (writer, _) => writer.WriteStartArray()));
         Assert.Contains("one complete value", open.Message, StringComparison.Ordinal);
     }
+
+    // A body copied into a result is checked by the result's own parse, not by a pass of its own first: whatever the bytes,
+    // the result holds what FetchResponse.Data reads (JSON, or the text), and bytes that are not one JSON value never
+    // become part of the result's structure.
+    public static TheoryData<string> Bodies() => new()
+    {
+        "{\"a\":[1,2.50,\"\\u00e9\"]}",
+        "  {\"a\":1}\n",
+        "\"x\"",
+        "1,\"ok\":false",
+        "1,\"ok\":false,\"status\":500,\"body\":2",
+        "{\"a\":1} {\"b\":2}",
+        "{\"a\":1},\"ok\":false,\"x\":{\"b\":2}",
+        "[1]]",
+        ",",
+        " ",
+        new string('[', 64) + new string(']', 64),
+        new string('[', 65) + new string(']', 65),
+    };
+
+    [Theory]
+    [MemberData(nameof(Bodies))]
+    public void ResultWithABodyCopiedIn_HoldsWhatDataReads_AndNothingElse(string body)
+    {
+        byte[] utf8 = System.Text.Encoding.UTF8.GetBytes(body);
+        JsonElement expected = FetchResponse.FromUtf8Body(200, new Dictionary<string, string>(), utf8).Data;
+        int calls = 0;
+        Action<Utf8JsonWriter, FetchResponse> write = (writer, response) =>
+        {
+            calls++;
+            writer.WriteStartObject();
+            writer.WriteNumber("status", response.Status);
+            writer.WritePropertyName("body");
+            response.WriteDataTo(writer);
+            writer.WriteBoolean("ok", true);
+            writer.WriteEndObject();
+        };
+
+        ActionResult leased = ActionResult.FromJson(FetchResponse.FromUtf8Body(200, new Dictionary<string, string>(), utf8), write);
+        JsonElement owned = ConnectorJson.ToElement(FetchResponse.FromUtf8Body(200, new Dictionary<string, string>(), utf8), write);
+        JsonElement bodyOnly = ConnectorJson.ToElement(FetchResponse.FromUtf8Body(200, new Dictionary<string, string>(), utf8), static (writer, response) => response.WriteDataTo(writer));
+
+        foreach (JsonElement result in new[] { leased.Data, owned })
+        {
+            Assert.Equal(["status", "body", "ok"], result.EnumerateObject().Select(p => p.Name));
+            Assert.Equal(200, result.GetProperty("status").GetInt32());
+            Assert.True(result.GetProperty("ok").GetBoolean());
+            Assert.True(JsonElement.DeepEquals(expected, result.GetProperty("body")), $"{result.GetProperty("body").GetRawText()} is not {expected.GetRawText()}");
+        }
+
+        Assert.True(JsonElement.DeepEquals(expected, bodyOnly));
+        // Written once when the body is one JSON value; once more, checked, when it is not.
+        Assert.Equal(expected.ValueKind == JsonValueKind.String && body != "\"x\"" ? 4 : 2, calls);
+    }
 }
