@@ -7,7 +7,7 @@ namespace Patchbay.Platform.Hosting;
 /// <summary>Reads JSON request bodies and their fields with errors that name the path and say what is expected.</summary>
 internal static class RequestBody
 {
-    public static async Task<JsonElement> ReadObjectAsync(HttpRequest request, IReadOnlySet<string> allowed, CancellationToken cancellationToken)
+    public static async ValueTask<JsonElement> ReadObjectAsync(HttpRequest request, IReadOnlySet<string> allowed, CancellationToken cancellationToken)
     {
         if (request.ContentLength == 0 && request.ContentType is null)
         {

@@ -321,7 +321,7 @@ public class FetchClient : IDisposable
 
     // Reads up to the declared length. HttpClient's stream ends the body there, and throws itself when the connection
     // closes before it; an end it reports earlier is the body's end, as the chunked read below takes it.
-    private static async Task<int> ReadDeclaredAsync(Stream body, byte[] bytes, CancellationToken cancellationToken)
+    private static async ValueTask<int> ReadDeclaredAsync(Stream body, byte[] bytes, CancellationToken cancellationToken)
     {
         int total = 0, read;
         while (total < bytes.Length && (read = await body.ReadAsync(bytes.AsMemory(total), cancellationToken).ConfigureAwait(false)) > 0)
