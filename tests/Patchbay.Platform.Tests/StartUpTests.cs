@@ -6,7 +6,9 @@ using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.AspNetCore.Routing.Patterns;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using Patchbay.Platform.Hosting;
+using Patchbay.Testing;
 
 namespace Patchbay.Platform.Tests;
 
@@ -20,12 +22,24 @@ public sealed class StartUpTests : IAsyncLifetime
 {
     private const string CheckHeader = "x-route-check";
 
-    // A fresh app (not the shared collection's), so that the requests below are the first it answers.
-    private readonly PatchbayApp _app = new();
+    // A fresh app (not the shared collection's), so that the requests below are the first it answers. Not a second
+    // PatchbayApp: that one points the test connector (a static) at its own upstream.
+    private readonly AzuriteFixture _azurite = new();
+    private FreshApp _app = null!;
 
-    public Task InitializeAsync() => _app.InitializeAsync();
+    public async Task InitializeAsync()
+    {
+        await _azurite.InitializeAsync();
+        _app = new FreshApp(_azurite.ConnectionString);
+        _app.UseKestrel();
+        _app.StartServer();
+    }
 
-    public Task DisposeAsync() => _app.DisposeAsync();
+    public async Task DisposeAsync()
+    {
+        await _app.DisposeAsync();
+        await _azurite.DisposeAsync();
+    }
 
     [Fact]
     public async Task EveryRoute_InTheFirstRequestsAfterStart_ReachesItsOwnEndpoint()
@@ -56,7 +70,7 @@ public sealed class StartUpTests : IAsyncLifetime
         }
 
         // All at once, right after start: some arrive while routing may still be finishing its matcher.
-        using HttpClient client = _app.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, BaseAddress = _app.Client.BaseAddress! });
+        using HttpClient client = _app.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, BaseAddress = _app.ClientOptions.BaseAddress });
         client.DefaultRequestHeaders.Add("x-functions-key", PatchbayApp.ApiKey);
         await Task.WhenAll(requests.Select(async request =>
         {
@@ -74,7 +88,7 @@ public sealed class StartUpTests : IAsyncLifetime
         }
 
         // The warm-up request ran nothing of the app: the one request line for GET / is the test's own.
-        Assert.Single(_app.Logs, line => line.Contains("Patchbay.Requests: GET / started", StringComparison.Ordinal));
+        Assert.Single(_app.RequestLines, line => line == "GET / started");
     }
 
     [Fact]
@@ -111,6 +125,37 @@ public sealed class StartUpTests : IAsyncLifetime
     }
 
     private static Exception Unwrap(Exception exception) => exception is AggregateException { InnerExceptions.Count: 1 } aggregate ? Unwrap(aggregate.InnerExceptions[0]) : exception;
+
+    /// <summary>The standalone host on Kestrel (loopback) with its state in Azurite, its request log lines captured.</summary>
+    private sealed class FreshApp(string storage) : WebApplicationFactory<Program>
+    {
+        public ConcurrentQueue<string> RequestLines { get; } = new();
+
+        protected override void ConfigureWebHost(IWebHostBuilder builder)
+        {
+            builder.UseSetting("urls", "http://127.0.0.1:0");
+            builder.UseSetting("AzureWebJobsStorage", storage);
+            builder.UseSetting("Patchbay:ApiKeys", PatchbayApp.ApiKey);
+            builder.UseSetting("Patchbay:EncryptionKeys", PatchbayApp.EncryptionKeys);
+            builder.UseSetting("PollingSchedule", "0 0 0 1 1 *");
+            builder.ConfigureLogging(logging => logging.AddProvider(new LineLogger(RequestLines)).AddFilter<LineLogger>("Patchbay.Requests", LogLevel.Debug));
+        }
+    }
+
+    // Patchbay's per-request Debug lines ("GET / started"), as written.
+    private sealed class LineLogger(ConcurrentQueue<string> lines) : ILoggerProvider, ILogger
+    {
+        public ILogger CreateLogger(string categoryName) => categoryName == "Patchbay.Requests" ? this : Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance;
+
+        public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
+
+        public bool IsEnabled(LogLevel logLevel) => true;
+
+        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter) =>
+            lines.Enqueue(formatter(state, exception));
+
+        public void Dispose() { }
+    }
 
     private sealed class EndpointMatchedObserver(ConcurrentDictionary<string, Endpoint?> matched) : IObserver<KeyValuePair<string, object?>>
     {
