@@ -21,6 +21,7 @@ namespace Patchbay.Platform.Tests;
 public sealed class StartUpTests : IAsyncLifetime
 {
     private const string CheckHeader = "x-route-check";
+    private const string EndpointMatched = "Microsoft.AspNetCore.Routing.EndpointMatched";
 
     // A fresh app (not the shared collection's), so that the requests below are the first it answers. Not a second
     // PatchbayApp: that one points the test connector (a static) at its own upstream.
@@ -48,7 +49,7 @@ public sealed class StartUpTests : IAsyncLifetime
         // EndpointMatched with the request's HttpContext).
         var matched = new ConcurrentDictionary<string, Endpoint?>();
         var listener = _app.Services.GetRequiredService<DiagnosticListener>();
-        using IDisposable subscription = listener.Subscribe(new EndpointMatchedObserver(matched), name => name == "Microsoft.AspNetCore.Routing.EndpointMatched");
+        using IDisposable subscription = listener.Subscribe(new EndpointMatchedObserver(matched), name => name == EndpointMatched);
 
         // Every route the app maps (the global data source reads the same built endpoints as routing), each method it takes.
         RouteEndpoint[] endpoints = [.. _app.Services.GetRequiredService<EndpointDataSource>().Endpoints.OfType<RouteEndpoint>()];
@@ -161,7 +162,9 @@ public sealed class StartUpTests : IAsyncLifetime
     {
         public void OnNext(KeyValuePair<string, object?> value)
         {
-            if (value.Value is HttpContext context && context.Request.Headers[CheckHeader].FirstOrDefault() is { } id)
+            // By name: another subscriber to the app's listener (a test's OpenTelemetry instrumentation subscribes to every
+            // "Microsoft.AspNetCore" listener in the process) turns on other events with an HttpContext too.
+            if (value.Key == EndpointMatched && value.Value is HttpContext context && context.Request.Headers[CheckHeader].FirstOrDefault() is { } id)
             {
                 matched[id] = context.GetEndpoint();
             }

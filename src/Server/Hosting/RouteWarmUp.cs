@@ -17,7 +17,7 @@ namespace Patchbay.Server.Hosting;
 /// Nothing changes in what is routed or how. A failure while warming up is only observed: the routing middleware forgets a
 /// failed build and builds again on the next request, which then fails as it did before.
 /// </summary>
-public static class RouteWarmUp
+internal static class RouteWarmUp
 {
     /// <summary>The request sent through routing while the host starts: the root, which every host maps.</summary>
     private const string WarmUpPath = "/";
