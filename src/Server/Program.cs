@@ -33,6 +33,8 @@ app.MapOAuth();
 app.MapConnect();
 app.MapSubscriptions();
 app.MapPatchbayMcp();
+// Last, after every route and convention: the endpoints are built on the thread pool while the host starts (RouteWarmUp).
+app.BuildEndpointsWhileStarting();
 
 app.Run();
 

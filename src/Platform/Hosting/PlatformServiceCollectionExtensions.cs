@@ -70,17 +70,19 @@ public static class PlatformServiceCollectionExtensions
     /// </summary>
     /// <remarks>
     /// It also starts building the storage clients (their constructors parse and check the storage setting) on the
-    /// thread pool, so that work overlaps the host mapping its routes and binding its listener (issue 15, start-up).
+    /// thread pool, first, so that work overlaps this method's own waits (the connectors, the settings check) and the host
+    /// mapping its routes and binding its listener (issue 15, start-up).
     /// Both hosts need them before they answer (the standalone polling scheduler's poller, the worker's queue sender):
     /// whichever resolves them first waits for that build instead of running it again, and a broken storage setting
     /// still fails there: a failure here is only observed, since the start-up path builds and throws it again.
     /// </remarks>
     public static void ValidatePatchbayPlatform(this IServiceProvider services)
     {
-        services.GetRequiredService<ConnectorCatalog>();
-        services.GetRequiredService<CredentialProtector>();
+        // Started first, so that it runs while this thread waits for the connectors and checks the settings.
         _ = Task.Run(() => services.GetRequiredService<StorageClients>())
             .ContinueWith(static built => built.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+        services.GetRequiredService<ConnectorCatalog>();
+        services.GetRequiredService<CredentialProtector>();
     }
 }
 

@@ -4,6 +4,8 @@ using Microsoft.AspNetCore.Mvc;
 using OpenTelemetry.Trace;
 using Patchbay.Platform.Hosting;
 using Patchbay.Platform.Mcp;
+using Patchbay.Platform.Polling;
+using Patchbay.Sdk.Fetch;
 using Patchbay.Server.Polling;
 using Scalar.AspNetCore;
 
@@ -76,19 +78,39 @@ public static class StandaloneHosting
     {
         // Fail at start-up, not on the first request, when a connector or a setting is broken.
         app.Services.ValidatePatchbayPlatform();
+        // What the start-up path resolves next is built on the thread pool from here, while the routes are mapped (issue 15,
+        // start-up): the key check (its keys hashed; the first hash loads the crypto library) and the polling scheduler's
+        // poller (the fetch client's resilience pipeline, the stores, the invoker). Both are still resolved before the host
+        // listens (the pipeline's key check when the pipeline is built, the scheduler when the hosted services start): those
+        // wait for this build instead of running it, and a failure is thrown there again, since the container keeps no
+        // singleton whose construction threw.
+        IServiceProvider services = app.Services;
+        StartUpWork.Start(() => services.GetRequiredService<ApiKeyCheck>());
+        // The fetch client first: it needs nothing the other pool threads are building, while the poller waits for the
+        // storage clients that ValidatePatchbayPlatform started building.
+        StartUpWork.Start(() =>
+        {
+            services.GetRequiredService<FetchClient>();
+            services.GetRequiredService<Poller>();
+        });
 
         app.Use(RefusedRequestProblems.Track);
         app.Use(ServeReferencePageInPlaceAsync);
         // After the path rewrite above, so /api/docs routes to the page itself; before the invocation scope, so the
         // request's span is named after its endpoint (ExecuteAction, as the function is) and carries its route values.
-        app.UseRouting();
-        // Resolved once, not per request: the request logger and the hashed keys.
+        // The matcher is built while the host starts, not on its first request (RouteWarmUp).
+        app.UseRoutingBuiltAtStart();
+        // Resolved once, not per request: the request logger.
         ILogger requests = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Patchbay.Requests");
         app.Use((context, next) => InvocationScopeAsync(context, next, requests));
         app.UseExceptionHandler();
         app.UseStatusCodePages(WriteStatusProblemAsync);
-        ApiKeyCheck keys = app.Services.GetRequiredService<ApiKeyCheck>();
-        app.Use((context, next) => RequireApiKeyAsync(context, next, keys));
+        // Resolved once, when the pipeline is built (before the server listens), not per request.
+        app.Use(next =>
+        {
+            ApiKeyCheck keys = app.Services.GetRequiredService<ApiKeyCheck>();
+            return context => RequireApiKeyAsync(context, next, keys);
+        });
         return app;
     }
 
