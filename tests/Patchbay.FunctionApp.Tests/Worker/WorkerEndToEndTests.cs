@@ -121,6 +121,32 @@ public sealed class WorkerEndToEndTests(WorkerApp app)
         Assert.Contains(app.Host.Invocations, i => i.FunctionName == "ExecuteAction" && i.InvocationId == invocationId);
     }
 
+    // The worker's log lines reach the host with the invocation they belong to (RpcLog.InvocationId), so the host (and
+    // Application Insights) files them under it: the request lines, and what the action logs on the way.
+    [Fact]
+    public async Task TheWorkersLogLines_CarryTheirInvocationId()
+    {
+        using HttpClient client = app.Host.CreateClient();
+
+        HttpResponseMessage response = await client.PostAsync("api/connectors/no-such-connector/actions/request",
+            Json(new { inputs = new { url = "http://127.0.0.1:1/" }, auth = new { auth_method = "none" } }));
+        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+        string invocationId = Assert.Single(response.Headers.GetValues("X-Patchbay-Invocation-Id"));
+
+        foreach (string line in new[] { "POST /api/connectors/no-such-connector/actions/request started", "POST /api/connectors/no-such-connector/actions/request answered 404" })
+        {
+            try
+            {
+                await app.Host.WaitForLogAsync(l => l.Category == "Patchbay.Requests" && l.Message == line && l.InvocationId == invocationId);
+            }
+            catch (TimeoutException)
+            {
+                Assert.Fail($"no '{line}' line with invocation id {invocationId}; the lines that arrived:\n" +
+                    string.Join("\n", app.Host.Logs.Where(l => l.Message.Contains("no-such-connector", StringComparison.Ordinal)).Select(l => $"[{l.InvocationId}] {l.Message}")));
+            }
+        }
+    }
+
     [Fact]
     public async Task TheRequestLog_RecordsTheStatusTheWorkerAnswered_NotTheDefault200()
     {
@@ -133,8 +159,7 @@ public sealed class WorkerEndToEndTests(WorkerApp app)
         Assert.Equal(HttpStatusCode.NoContent, deleted.StatusCode);
 
         // The endpoint's IResult is written after the function returns; the line must carry its status, not the 200 the
-        // response held before. (The worker's log lines carry no invocation id over RpcLog, so they are told apart by path;
-        // every POST /api/connections of these tests that succeeds answers 201.)
+        // response held before. (Every POST /api/connections of these tests that succeeds answers 201.)
         foreach (string line in new[] { "POST /api/connections answered 201", $"DELETE /api/connections/{id} answered 204" })
         {
             try
