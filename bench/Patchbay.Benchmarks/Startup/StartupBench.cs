@@ -17,7 +17,8 @@ namespace Patchbay.Benchmarks.Startup;
 /// (tests/Patchbay.FunctionsHostDouble.SampleWorker: the same worker SDK and ASP.NET Core integration, no Patchbay).</item>
 /// </list>
 /// Each of the four as built (<c>dotnet build</c>, what ran before) and as published for this machine's runtime with
-/// ReadyToRun (what ./run.sh, publish.sh and Azure run), the eight alternating start by start, N times each after one
+/// ReadyToRun (the web hosts self-contained in one composite image, as ./run.sh publishes the standalone host; the workers
+/// framework-dependent, as publish.sh and Azure run them), the eight alternating start by start, N times each after one
 /// unmeasured start. Storage points at a closed loopback port: <c>/api/health</c> needs none. With
 /// <c>PATCHBAY_STARTUP_BASELINE=&lt;another checkout, built with -c Release&gt;</c>, that checkout's two hosts run in the
 /// same alternation (before/after in one run): as built there, and published from there as these are.
