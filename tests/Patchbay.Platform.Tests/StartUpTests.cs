@@ -107,7 +107,9 @@ public sealed class StartUpTests : IAsyncLifetime
 
         Exception thrown = Assert.ThrowsAny<Exception>(() => factory.Server);
 
-        InvalidOperationException error = Assert.IsType<InvalidOperationException>(Unwrap(thrown));
+        Exception cause = Unwrap(thrown);
+        Assert.True(cause is InvalidOperationException, $"start-up failed with {cause.GetType().Name}, not the storage error:\n{thrown}");
+        var error = (InvalidOperationException)cause;
         Assert.StartsWith("Storage is not configured", error.Message, StringComparison.Ordinal);
     }
 
