@@ -136,10 +136,7 @@ internal sealed class PooledJsonBuffer : IBufferWriter<byte>, IDisposable
     {
         while (true)
         {
-            ReadOnlySpan<byte> raw = System.Runtime.InteropServices.JsonMarshal.GetRawUtf8Value(element);
-            int from = (int)System.Runtime.CompilerServices.Unsafe.ByteOffset(
-                ref System.Runtime.InteropServices.MemoryMarshal.GetReference(written), ref System.Runtime.InteropServices.MemoryMarshal.GetReference(raw));
-            int to = from + raw.Length;
+            (int from, int to) = Span(element, written);
             if (from == start && to == end) return true;
             if (from > start || to < end) return false;
 
@@ -165,10 +162,17 @@ internal sealed class PooledJsonBuffer : IBufferWriter<byte>, IDisposable
 
     private static bool Contains(JsonElement element, ReadOnlySpan<byte> written, int start, int end)
     {
+        (int from, int to) = Span(element, written);
+        return from <= start && to >= end;
+    }
+
+    // Where the element's text lies in the written bytes the document was parsed from (it reads them in place).
+    private static (int From, int To) Span(JsonElement element, ReadOnlySpan<byte> written)
+    {
         ReadOnlySpan<byte> raw = System.Runtime.InteropServices.JsonMarshal.GetRawUtf8Value(element);
         int from = (int)System.Runtime.CompilerServices.Unsafe.ByteOffset(
             ref System.Runtime.InteropServices.MemoryMarshal.GetReference(written), ref System.Runtime.InteropServices.MemoryMarshal.GetReference(raw));
-        return from <= start && from + raw.Length >= end;
+        return (from, from + raw.Length);
     }
 
     private static bool IsJsonWhiteSpace(byte b) => b is (byte)' ' or (byte)'\t' or (byte)'\n' or (byte)'\r';
