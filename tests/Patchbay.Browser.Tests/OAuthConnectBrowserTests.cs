@@ -86,14 +86,16 @@ public sealed class OAuthConnectBrowserTests : IAsyncLifetime
         Assert.Matches(new Regex(@"form-action [^;]*" + Regex.Escape(providerOrigin) + @"( |;)"), csp ?? string.Empty);
         await page.ScreenshotAsync(new() { Path = Path.Combine(Artifacts(), "connect-oauth-button.png"), FullPage = true });
 
-        // The form post, the provider's authorize redirect and the callback are one navigation; wait for the callback page,
-        // or for Chromium to report that the page's CSP blocked it (then the violation is the failure message).
+        // The form post, the provider's authorize redirect and the callback are one navigation; wait for the callback's
+        // answer, or for Chromium to report that the page's CSP blocked it (then the violation is the failure message).
+        // The wait is set up before the click, as an event: WaitForURLAsync called once the URL already matches checks the
+        // frame's load states on this thread while Playwright records them on its own, and missed "load" once in CI.
+        Task<IResponse> arrived = page.WaitForResponseAsync(response => response.Url.Contains("/api/oauth/callback?", StringComparison.Ordinal));
         await page.GetByRole(AriaRole.Button, new() { Name = "Connect with Loopback" }).ClickAsync();
-        Task arrived = page.WaitForURLAsync("**/api/oauth/callback?**");
         await Task.WhenAny(arrived, cspBlocked.Task);
         Assert.Empty(cspViolations);
         await arrived;
-        await page.Locator("h1").WaitForAsync();
+        await page.GetByRole(AriaRole.Heading, new() { Name = "Connected", Exact = true }).WaitForAsync();
 
         Assert.Empty(_tokenRefusals);
         Assert.Equal(1, Volatile.Read(ref _tokensIssued));
