@@ -93,24 +93,18 @@ public sealed class StartUpTests : IAsyncLifetime
     }
 
     [Fact]
-    public void StorageNotConfigured_StillStopsStartUp_ThoughThePollerIsBuiltOnThePool()
+    public async Task StorageNotConfigured_StillStopsStartUp_ThoughThePollerIsBuiltOnThePool()
     {
         // The storage clients and the poller that needs them are built on the thread pool while the host starts; the
         // start-up path (the polling scheduler) resolves the poller again and throws the storage error there.
-        using var factory = new WebApplicationFactory<Program>().WithWebHostBuilder(builder =>
-        {
-            builder.UseSetting("AzureWebJobsStorage", "");
-            builder.UseSetting("Patchbay:ApiKeys", "start-up-test-key-0123456789");
-            builder.UseSetting("Patchbay:EncryptionKeys", PatchbayApp.EncryptionKeys);
-            builder.UseSetting("PollingSchedule", "0 0 0 1 1 *");
-        });
+        Exception cause = await FailedStart.OfAsync(
+            ("AzureWebJobsStorage", ""),
+            ("Patchbay:ApiKeys", "start-up-test-key-0123456789"),
+            ("Patchbay:EncryptionKeys", PatchbayApp.EncryptionKeys),
+            ("PollingSchedule", "0 0 0 1 1 *"));
 
-        Exception thrown = Assert.ThrowsAny<Exception>(() => factory.Server);
-
-        Exception cause = Unwrap(thrown);
-        Assert.True(cause is InvalidOperationException, $"start-up failed with {cause.GetType().Name}, not the storage error:\n{thrown}");
-        var error = (InvalidOperationException)cause;
-        Assert.StartsWith("Storage is not configured", error.Message, StringComparison.Ordinal);
+        Assert.True(cause is InvalidOperationException { Message: var message } && message.StartsWith("Storage is not configured", StringComparison.Ordinal),
+            $"start-up failed with something other than the storage error:\n{cause}");
     }
 
     // The path a request to the pattern takes: literals as written, each parameter a distinct sample value.
@@ -126,8 +120,6 @@ public sealed class StartUpTests : IAsyncLifetime
         })));
         return "/" + string.Join('/', segments);
     }
-
-    private static Exception Unwrap(Exception exception) => exception is AggregateException { InnerExceptions.Count: 1 } aggregate ? Unwrap(aggregate.InnerExceptions[0]) : exception;
 
     /// <summary>The standalone host on Kestrel (loopback) with its state in Azurite, its request log lines captured.</summary>
     private sealed class FreshApp(string storage) : WebApplicationFactory<Program>
