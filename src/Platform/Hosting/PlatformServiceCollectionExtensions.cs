@@ -79,8 +79,7 @@ public static class PlatformServiceCollectionExtensions
     public static void ValidatePatchbayPlatform(this IServiceProvider services)
     {
         // Started first, so that it runs while this thread waits for the connectors and checks the settings.
-        _ = Task.Run(() => services.GetRequiredService<StorageClients>())
-            .ContinueWith(static built => built.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+        StartUpWork.Start(() => services.GetRequiredService<StorageClients>());
         services.GetRequiredService<ConnectorCatalog>();
         services.GetRequiredService<CredentialProtector>();
     }

@@ -85,23 +85,18 @@ internal sealed class PooledJsonBuffer : IBufferWriter<byte>, IDisposable
         PooledJsonBuffer buffer = Write(state, write, options, deferChecks: true);
         try
         {
-            if (buffer._deferred is { } deferred && TryParseDeferred(buffer, deferred) is { } checkedDocument) return (checkedDocument, buffer);
-            if (buffer._deferred is null) return (JsonDocument.Parse(buffer.WrittenMemory, ParseOptions), buffer);
-        }
-        catch
-        {
-            buffer.Dispose();
-            throw;
-        }
+            if (buffer._deferred is { } deferred)
+            {
+                if (TryParseDeferred(buffer, deferred) is { } checkedDocument) return (checkedDocument, buffer);
+                buffer.Dispose();
+                buffer = Write(state, write, options, deferChecks: false);
+            }
 
-        buffer.Dispose();
-        buffer = Write(state, write, options, deferChecks: false);
-        try
-        {
             return (JsonDocument.Parse(buffer.WrittenMemory, ParseOptions), buffer);
         }
         catch
         {
+            // Disposing twice is harmless (the second Write threw before replacing the first, already disposed, buffer).
             buffer.Dispose();
             throw;
         }

@@ -74,7 +74,7 @@ public sealed class FetchResponse
             // Copied into ConnectorJson.ToElement's or ActionResult.FromJson's buffer: its parse checks it is one value, and
             // the callback writes again, checked, when it is not.
         }
-        else if (IsOneJsonValue(_json.Span))
+        else if (Schema.JsonValues.IsOneDocument(_json.Span))
         {
             // Checked just now: one complete value, so the writer's own check would only read it again.
             writer.WriteRawValue(_json.Span, skipInputValidation: true);
@@ -107,23 +107,5 @@ public sealed class FetchResponse
         object parsed = TryParseJson(_json, out JsonElement json) ? json : JsonSerializer.SerializeToElement(Encoding.UTF8.GetString(_json.Span));
         // Two threads reading Data at once may both parse; the first stored value is the one every reader gets.
         return Interlocked.CompareExchange(ref _parsed, parsed, null) ?? parsed;
-    }
-
-    // The reader's defaults are JsonDocument.Parse's (no comments, no trailing commas, depth 64): what it reads through, Parse parses.
-    private static bool IsOneJsonValue(ReadOnlySpan<byte> utf8)
-    {
-        var reader = new Utf8JsonReader(utf8);
-        try
-        {
-            while (reader.Read())
-            {
-            }
-
-            return true;
-        }
-        catch (JsonException)
-        {
-            return false;
-        }
     }
 }

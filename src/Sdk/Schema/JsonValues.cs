@@ -11,6 +11,29 @@ internal static class JsonValues
 {
     private const int StackChars = 256;
 
+    /// <summary>
+    /// Whether <paramref name="utf8"/> is exactly one JSON value (whitespace around it allowed), read with
+    /// <see cref="JsonDocument.Parse(ReadOnlyMemory{byte}, JsonDocumentOptions)"/>'s defaults (no comments, no trailing commas,
+    /// depth 64): what this reads through, that parses. One reading pass, nothing allocated.
+    /// </summary>
+    public static bool IsOneDocument(ReadOnlySpan<byte> utf8)
+    {
+        var reader = new Utf8JsonReader(utf8);
+        try
+        {
+            // The reader itself refuses empty input and anything after the first value.
+            while (reader.Read())
+            {
+            }
+
+            return true;
+        }
+        catch (JsonException)
+        {
+            return false;
+        }
+    }
+
     /// <summary>The raw UTF-8 of a string value, without quotes, still escaped.</summary>
     public static ReadOnlySpan<byte> RawString(JsonElement element)
     {

@@ -1,3 +1,5 @@
+using Patchbay.Platform.Hosting;
+
 namespace Patchbay.Server.Hosting;
 
 /// <summary>

@@ -1,4 +1,4 @@
-namespace Patchbay.Server.Hosting;
+namespace Patchbay.Platform.Hosting;
 
 /// <summary>
 /// Start-up work run on the thread pool ahead of the thread that needs it (issue 15, start-up): whatever the start-up
