@@ -167,6 +167,9 @@ internal static class StartupBench
     private static async Task PublishAsync(Host host)
     {
         string output = host.Directory(published: true);
+        // A fresh folder: a framework-dependent publish over an earlier self-contained one would keep that one's runtime
+        // files, and the worker then aborts at start (exit code 134).
+        if (System.IO.Directory.Exists(output)) System.IO.Directory.Delete(output, recursive: true);
         Console.WriteLine($"publishing {host.Project} of {host.Root} to {Path.GetRelativePath(host.Root, output)} (ReadyToRun) ...");
         var start = new ProcessStartInfo("dotnet") { WorkingDirectory = host.Root, UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
         // Web hosts as ./run.sh publishes the standalone host: self-contained, the framework and the app precompiled into one
