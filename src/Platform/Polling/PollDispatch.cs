@@ -124,6 +124,8 @@ public sealed partial class Poller
         // A subscription has one due row (its moves are transactions); taking each id once also covers a repeated entry.
         DueEntry[] work = [.. entries.DistinctBy(d => d.SubscriptionId, StringComparer.Ordinal)];
         var counters = new TickCounters();
+        // A connection shared by subscriptions of this batch is read once for all of them.
+        var connections = new ConnectionReads(_connections, cancellationToken);
         SemaphoreSlim slots = PollSlots;
         await Parallel.ForEachAsync(work, new ParallelOptions { MaxDegreeOfParallelism = _concurrency, CancellationToken = cancellationToken }, async (item, token) =>
         {
@@ -132,7 +134,7 @@ public sealed partial class Poller
             var report = new RunReport();
             try
             {
-                RunResult result = await ProcessAsync(item.SubscriptionId, item, owner, scheduledAt, pollNow: false, report, token);
+                RunResult result = await ProcessAsync(item.SubscriptionId, item, owner, scheduledAt, pollNow: false, report, connections, token);
                 if (result.Status != RunStatus.Done) Interlocked.Increment(ref counters.Skipped);
                 counters.Add(report);
             }

@@ -55,7 +55,7 @@ public sealed partial class Poller
     public async Task<RunResult> PollNowAsync(string id, CancellationToken cancellationToken)
     {
         string owner = "poll_" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(6));
-        RunResult result = await ProcessAsync(id, null, owner, null, pollNow: true, new RunReport(), cancellationToken);
+        RunResult result = await ProcessAsync(id, null, owner, null, pollNow: true, new RunReport(), new ConnectionReads(_connections, cancellationToken), cancellationToken);
         if (result.Report is { } report)
         {
             _logger.LogInformation("Subscription {SubscriptionId} polled on request: {Found} records found, {New} new, {Delivered} delivered, {Failed} failed deliveries",
@@ -69,7 +69,7 @@ public sealed partial class Poller
     // subscription will be due after this run, with a lease on it: one transaction, If-Match on the ETag the due query or
     // the pointer returned), and the outcome commit, which also releases the lease (ReleasedLease; see DueIndex). The due
     // row moves again only when the outcome is not what the claim presumed (a failed poll, a delivery backing off, a pause).
-    private async Task<RunResult> ProcessAsync(string id, DueEntry? due, string owner, DateTimeOffset? scheduledAt, bool pollNow, RunReport report, CancellationToken cancellationToken)
+    private async Task<RunResult> ProcessAsync(string id, DueEntry? due, string owner, DateTimeOffset? scheduledAt, bool pollNow, RunReport report, ConnectionReads connections, CancellationToken cancellationToken)
     {
         DateTimeOffset now = _time.GetUtcNow();
         // The schedule's view of this subscription's turn (see RunTickAsync); a subscription reached long after the tick started runs as of the clock.
@@ -110,7 +110,7 @@ public sealed partial class Poller
             return new RunResult(RunStatus.Leased, state, null);
         }
 
-        var run = new Run(state, etag, claim, lease.Owner, now, asOf, grid ?? now, pollNow, report);
+        var run = new Run(state, etag, claim, lease.Owner, now, asOf, grid ?? now, pollNow, report, connections);
         using IDisposable? scope = _logger.BeginScope(new LogScope(
             KeyValuePair.Create("SubscriptionId", (object?)id), KeyValuePair.Create("Connector", (object?)state.Connector), KeyValuePair.Create("Trigger", (object?)state.Trigger)));
         using Activity? activity = PatchbayTelemetry.StartPoll(id, state.Connector, state.Trigger);
@@ -167,7 +167,7 @@ public sealed partial class Poller
             try
             {
                 if (state.ConnectionId is null) problem = $"Connector '{state.Connector}' needs a connection and the subscription has none.";
-                else if (await _connections.GetWithCredentialsAsync(state.ConnectionId, cancellationToken) is not { } connection) problem = $"Connection '{state.ConnectionId}' no longer exists.";
+                else if (await run.Connections.GetWithCredentialsAsync(state.ConnectionId, cancellationToken) is not { } connection) problem = $"Connection '{state.ConnectionId}' no longer exists.";
                 else if (connection.Connection.Status != ConnectionStatus.Active)
                 {
                     problem = $"Connection '{state.ConnectionId}' is {connection.Connection.Status}" + (connection.Connection.StatusReason is { } why ? $": {why}" : ".");
@@ -524,8 +524,11 @@ public sealed partial class Poller
         _ => $"The poll failed ({ex.GetType().Name}): {ex.Message}",
     };
 
-    private sealed class Run(SubscriptionState state, ETag etag, DueSlot claim, string lease, DateTimeOffset now, DateTimeOffset asOf, DateTimeOffset pollBase, bool pollNow, RunReport report)
+    private sealed class Run(SubscriptionState state, ETag etag, DueSlot claim, string lease, DateTimeOffset now, DateTimeOffset asOf, DateTimeOffset pollBase, bool pollNow, RunReport report, ConnectionReads connections)
     {
+        /// <summary>The connections of this run's batch, each read once for the batch.</summary>
+        public ConnectionReads Connections { get; } = connections;
+
         public SubscriptionState State { get; } = state;
         public ETag ETag { get; set; } = etag;
 

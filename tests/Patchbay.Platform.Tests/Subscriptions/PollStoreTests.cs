@@ -64,6 +64,50 @@ public class PollStoreTests(PollingApp app) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task SubscriptionsOfOneConnection_ReadItOncePerBatch_SoAPollWithNothingNewStaysThreeTableRequests()
+    {
+        string connectionId = await app.CreateConnectionAsync();
+        Feed[] feeds = [.. Enumerable.Range(0, 4).Select(_ => app.NewFeed(1))];
+        Hook[] hooks = [.. feeds.Select(_ => app.NewHook())];
+        for (int i = 0; i < feeds.Length; i++) await app.SubscribeAsync(feeds[i], hooks[i], connectionId: connectionId);
+        int n = feeds.Length;
+        await app.TickAsync();
+
+        app.Time.Advance(TimeSpan.FromMinutes(1));
+        app.TableRequests.Reset();
+        PollingTickResult result = await app.TickAsync();
+        Assert.Equal(n, result.Polled);
+        Assert.All(feeds, feed => Assert.Equal(2, feed.Calls));
+        string[] requests = [.. app.TableRequests.Requests];
+        // The connection once for the batch (a point read of its row), then three requests per subscription as without auth.
+        Assert.Equal(1, requests.Count(r => r.Contains("/connections", StringComparison.Ordinal)));
+        Assert.Equal(DueIndex.Shards + (3 * n) + 1, requests.Length);
+
+        // Read afresh by the next batch: a connection deleted between ticks pauses every subscription of it.
+        Assert.True(await app.Services.GetRequiredService<Patchbay.Platform.Connections.ConnectionStore>().DeleteAsync(connectionId, default));
+        app.Time.Advance(TimeSpan.FromMinutes(1));
+        PollingTickResult afterDelete = await app.TickAsync();
+        Assert.Equal(n, afterDelete.Paused);
+        Assert.All(feeds, feed => Assert.Equal(2, feed.Calls));
+    }
+
+    [Fact]
+    public async Task AConnectionReadThatFailed_IsForgotten_SoTheNextSubscriptionReadsAgain_AndASuccessfulReadIsShared()
+    {
+        string connectionId = await app.CreateConnectionAsync();
+        var store = new FailingOnceConnectionStore(app.Services);
+        var reads = new ConnectionReads(store, default);
+
+        await Assert.ThrowsAsync<StorageUnavailableException>(() => reads.GetWithCredentialsAsync(connectionId, default));
+        var first = await reads.GetWithCredentialsAsync(connectionId, default);
+        var second = await reads.GetWithCredentialsAsync(connectionId, default);
+
+        Assert.Equal(connectionId, first?.Connection.Id);
+        Assert.Equal(first, second);
+        Assert.Equal(2, store.Reads);
+    }
+
+    [Fact]
     public async Task ACrashAfterTheClaim_LeavesOneDueRow_HeldUntilTheLeaseLapses_ThenPolledFromWhereItWas_AndDeleteLeavesNoIndexRow()
     {
         Feed feed = app.NewFeed(1);
@@ -165,4 +209,18 @@ public class PollStoreTests(PollingApp app) : IAsyncLifetime
         Assert.Equal(calls + 1, feed.Calls);
         Assert.Equal(2, (await IndexRowsAsync(id)).Count);
     }
+}
+
+/// <summary>The app's connection store, whose first read fails as a storage outage does.</summary>
+internal sealed class FailingOnceConnectionStore(IServiceProvider services) : Patchbay.Platform.Connections.ConnectionStore(
+    services.GetRequiredService<StorageClients>(), services.GetRequiredService<Patchbay.Platform.Connections.CredentialProtector>(), TimeProvider.System)
+{
+    private int _reads;
+
+    public int Reads => Volatile.Read(ref _reads);
+
+    public override Task<(Patchbay.Platform.Connections.Connection Connection, Patchbay.Sdk.ConnectorAuth Auth)?> GetWithCredentialsAsync(string id, CancellationToken cancellationToken) =>
+        Interlocked.Increment(ref _reads) == 1
+            ? Task.FromException<(Patchbay.Platform.Connections.Connection, Patchbay.Sdk.ConnectorAuth)?>(new StorageUnavailableException("Storage is unavailable (test)."))
+            : base.GetWithCredentialsAsync(id, cancellationToken);
 }

@@ -125,9 +125,10 @@ public sealed class PollingApp : WebApplicationFactory<Program>, IAsyncLifetime
     }
 
     /// <summary>Subscribes <paramref name="hook"/> (or a queue) to <paramref name="feed"/>; remembers the signing secret on the hook.</summary>
-    public async Task<string> SubscribeAsync(Feed feed, Hook? hook = null, string? queue = null, bool deliverExisting = false, string trigger = "items", string entityId = "user-1")
+    /// <param name="connectionId">The connection to subscribe with; a new one when not given.</param>
+    public async Task<string> SubscribeAsync(Feed feed, Hook? hook = null, string? queue = null, bool deliverExisting = false, string trigger = "items", string entityId = "user-1", string? connectionId = null)
     {
-        string connectionId = await CreateConnectionAsync(entityId);
+        connectionId ??= await CreateConnectionAsync(entityId);
         object destination = queue is null ? new { type = "webhook", url = hook!.Url } : new { type = "queue", name = queue };
         HttpResponseMessage response = await Client.PostAsync("/api/subscriptions", Http.Json(new
         {
