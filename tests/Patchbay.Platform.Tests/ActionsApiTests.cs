@@ -160,7 +160,8 @@ public class ActionsApiTests(PatchbayApp app)
     [Fact]
     public async Task UpstreamTimeout_Is504()
     {
-        HttpResponseMessage response = await RunAsync(new { inputs = new { base_url = Base, path = "/slow" }, auth = new { api_key = "good-key-123" } });
+        // Each attempt may take 200 ms (the handler's per-request timeout); /slow answers after 30 s.
+        HttpResponseMessage response = await RunAsync(new { inputs = new { base_url = Base, path = "/slow", timeout_ms = 200 }, auth = new { api_key = "good-key-123" } });
         await response.ProblemAsync(504);
     }
 

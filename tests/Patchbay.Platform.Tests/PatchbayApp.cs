@@ -77,10 +77,11 @@ public sealed class PatchbayApp : WebApplicationFactory<Program>, IAsyncLifetime
         builder.ConfigureServices(services =>
         {
             services.AddSingleton(new ConnectorRegistration(Connector.FromAssembly(typeof(PatchbayApp).Assembly)));
-            // Short timeouts and backoff so the timeout and retry tests take milliseconds, not minutes.
+            // Short backoff so the retry tests take milliseconds, not minutes. The timeout stays long enough for a loaded
+            // machine (a 500 ms one risked 504s for ordinary calls in a busy run); the timeout test asks for a short one itself.
             services.RemoveAll<FetchClient>();
             services.AddSingleton(sp => new FetchClient(
-                new FetchOptions { AllowPrivateNetworks = true, Timeout = TimeSpan.FromMilliseconds(500), MaxRetries = 2, BaseDelay = TimeSpan.FromMilliseconds(5) },
+                new FetchOptions { AllowPrivateNetworks = true, Timeout = TimeSpan.FromSeconds(10), MaxRetries = 2, BaseDelay = TimeSpan.FromMilliseconds(5) },
                 TimeProvider.System,
                 sp.GetRequiredService<ILoggerFactory>().CreateLogger("Patchbay.Fetch")));
         });
