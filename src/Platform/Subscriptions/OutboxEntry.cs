@@ -29,6 +29,9 @@ public sealed class OutboxEntry
     public string? LastError { get; set; }
     public DateTimeOffset UpdatedAt { get; set; }
 
+    /// <summary>Every column but the body's: what <c>SubscriptionStore.ReadOutboxHeadersAsync</c> reads.</summary>
+    public static readonly IReadOnlyList<string> HeaderColumns = ["EventId", "RecordId", "Seq", "CreatedAt", "Attempts", "NextAttemptAt", "LastError", "UpdatedAt"];
+
     public string RowKey => RowPrefix + EventId;
 
     public TableEntity ToEntity(string subscriptionId)

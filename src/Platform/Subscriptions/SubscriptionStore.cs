@@ -176,7 +176,8 @@ public partial class SubscriptionStore
         state.PausedReason = null;
         state.ConsecutiveFailures = 0;
         state.NextPollAt = now;
-        IReadOnlyList<OutboxEntry> outbox = await ReadOutboxAsync(id, int.MaxValue, cancellationToken);
+        // Without the bodies: resuming changes the attempt fields only, and a paused subscription's outbox may be long.
+        IReadOnlyList<OutboxEntry> outbox = await ReadOutboxHeadersAsync(id, int.MaxValue, cancellationToken);
         state.PendingCount = outbox.Count;
         state.NextOutboxAt = outbox.Count > 0 ? now : null;
         state.RecomputeDue();
@@ -209,7 +210,7 @@ public partial class SubscriptionStore
     public virtual async Task<IReadOnlyList<SubscriptionEvent>> ListEventsAsync(string id, int limit, CancellationToken cancellationToken)
     {
         var events = new List<SubscriptionEvent>();
-        events.AddRange((await ReadOutboxAsync(id, PollingConstants.MaxOutboxRead, cancellationToken)).Select(e => e.ToEvent()));
+        events.AddRange((await ReadOutboxHeadersAsync(id, PollingConstants.MaxOutboxRead, cancellationToken)).Select(e => e.ToEvent()));
         string filter = TableClient.CreateQueryFilter($"PartitionKey eq {id} and RowKey ge {HistoryPrefix} and RowKey lt {"e`"}");
         events.AddRange(await _guard.RunAsync(_table, async token =>
         {
@@ -286,13 +287,24 @@ public partial class SubscriptionStore
     }
 
     /// <summary>The subscription's outbox, oldest first.</summary>
-    public virtual async Task<IReadOnlyList<OutboxEntry>> ReadOutboxAsync(string id, int max, CancellationToken cancellationToken)
+    public virtual Task<IReadOnlyList<OutboxEntry>> ReadOutboxAsync(string id, int max, CancellationToken cancellationToken) =>
+        ReadOutboxAsync(id, max, select: null, cancellationToken);
+
+    /// <summary>
+    /// The pending deliveries as <see cref="ReadOutboxAsync(string, int, CancellationToken)"/> reads them, without their
+    /// bodies (<see cref="OutboxEntry.Body"/> is empty; a body may be up to <see cref="OutboxEntry.MaxBodyBytes"/>): for
+    /// listing them and for resuming, which change or show everything but the body.
+    /// </summary>
+    public virtual Task<IReadOnlyList<OutboxEntry>> ReadOutboxHeadersAsync(string id, int max, CancellationToken cancellationToken) =>
+        ReadOutboxAsync(id, max, OutboxEntry.HeaderColumns, cancellationToken);
+
+    private async Task<IReadOnlyList<OutboxEntry>> ReadOutboxAsync(string id, int max, IEnumerable<string>? select, CancellationToken cancellationToken)
     {
         string filter = TableClient.CreateQueryFilter($"PartitionKey eq {id} and RowKey ge {OutboxEntry.RowPrefix} and RowKey lt {"o`"}");
         List<OutboxEntry> entries = await _guard.RunAsync(_table, async token =>
         {
             var found = new List<OutboxEntry>();
-            await foreach (TableEntity row in _table.QueryAsync<TableEntity>(filter, cancellationToken: token))
+            await foreach (TableEntity row in _table.QueryAsync<TableEntity>(filter, select: select, cancellationToken: token))
             {
                 found.Add(OutboxEntry.FromEntity(row));
                 if (found.Count >= max) break;

@@ -1,3 +1,4 @@
+using System.Text.Json;
 using Azure.Data.Tables;
 using Microsoft.Extensions.DependencyInjection;
 using Patchbay.Platform.Polling;
@@ -105,6 +106,38 @@ public class PollStoreTests(PollingApp app) : IAsyncLifetime
         Assert.Equal(connectionId, first?.Connection.Id);
         Assert.Equal(first, second);
         Assert.Equal(2, store.Reads);
+    }
+
+    [Fact]
+    public async Task ListingAndResuming_ReadTheOutboxWithoutItsBodies_AndTheResumedDeliveriesAreWhole()
+    {
+        Feed feed = app.NewFeed(1, 2, 3);
+        Hook hook = app.NewHook();
+        hook.FailuresLeft = int.MaxValue;
+        string id = await app.SubscribeAsync(feed, hook, deliverExisting: true);
+        for (int tick = 1; tick <= 10; tick++)
+        {
+            await app.TickAsync();
+            app.Time.Advance(TimeSpan.FromHours(1) + TimeSpan.FromMinutes(1));
+        }
+
+        Assert.Equal("PAUSED", (await app.GetSubscriptionAsync(id)).GetProperty("status").GetString());
+        Assert.Empty(hook.Received);
+
+        // Bodies are up to ~880 KB each; listing the events and resuming change or show everything else.
+        app.TableRequests.Reset();
+        JsonElement events = await (await app.Client.GetAsync($"/api/subscriptions/{id}/events")).ReadJsonAsync();
+        Assert.Equal(3, events.EnumerateArray().Count(e => e.GetProperty("status").GetString() == "pending"));
+        Assert.Equal(System.Net.HttpStatusCode.OK, (await app.Client.PostAsync($"/api/subscriptions/{id}/resume", null)).StatusCode);
+        (string Query, string Answer)[] outboxReads = [.. app.TableRequests.Reads.Where(r => r.Query.Contains($"RowKey ge '{OutboxEntry.RowPrefix}'", StringComparison.Ordinal))];
+        Assert.Equal(2, outboxReads.Length);
+        Assert.All(outboxReads, read => Assert.DoesNotContain("Body", read.Answer, StringComparison.Ordinal));
+        Assert.All(outboxReads, read => Assert.Contains("EventId", read.Answer, StringComparison.Ordinal));
+
+        // The deliveries themselves still carry their records.
+        hook.FailuresLeft = 0;
+        await app.TickAsync();
+        Assert.Equal(["1", "2", "3"], hook.RecordIds.Order());
     }
 
     [Fact]

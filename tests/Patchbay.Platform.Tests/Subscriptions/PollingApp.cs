@@ -265,12 +265,27 @@ public sealed class TableRequestLog : Azure.Core.Pipeline.HttpPipelineSynchronou
 {
     private ConcurrentQueue<string> _requests = new();
 
+    private ConcurrentQueue<(string Query, string Answer)> _reads = new();
+
     public IReadOnlyList<string> Requests => [.. _requests];
 
-    public void Reset() => _requests = new ConcurrentQueue<string>();
+    /// <summary>Every query (GET) since the last reset: its decoded path and query string, and the answer's body as text.</summary>
+    public IReadOnlyList<(string Query, string Answer)> Reads => [.. _reads];
+
+    public void Reset()
+    {
+        _requests = new ConcurrentQueue<string>();
+        _reads = new ConcurrentQueue<(string, string)>();
+    }
 
     public override void OnSendingRequest(Azure.Core.HttpMessage message) =>
         _requests.Enqueue($"{message.Request.Method} {Uri.UnescapeDataString(message.Request.Uri.Path)}");
+
+    public override void OnReceivedResponse(Azure.Core.HttpMessage message)
+    {
+        if (message.Request.Method != Azure.Core.RequestMethod.Get || message.Response.ContentStream is not MemoryStream buffered) return;
+        _reads.Enqueue((Uri.UnescapeDataString(message.Request.Uri.PathAndQuery), System.Text.Encoding.UTF8.GetString(buffered.ToArray())));
+    }
 }
 
 public enum FeedMode
