@@ -124,6 +124,9 @@ internal sealed class LimitedStream(Stream inner, long limit, string? host) : St
         _read += read;
         if (_read > limit)
         {
+            // Let go of the connection now (the rest of this answer is never read), not when the Azure SDK disposes the
+            // response: the server sees the client leave, and no endless answer keeps a connection busy meanwhile.
+            inner.Dispose();
             throw new InvalidDataException($"Azure Storage at {host ?? "this endpoint"} answered more than {limit} bytes, more than any answer the connector reads; check that the endpoint is an Azure Storage account.");
         }
 

@@ -34,7 +34,16 @@ public sealed class Issue11Item6Tests(AzuriteFixture azurite) : AzureStorageTest
         });
 
         Assert.Contains($"more than {StorageNetwork.MaxResponseBytes} bytes", error.Message, StringComparison.Ordinal);
-        await closed.Task.WaitAsync(TimeSpan.FromMinutes(2)); // hang guard only: the body never ends, so the server sees the client leave
+        // Hang guard only: the body never ends, so the server sees the client leave.
+        try
+        {
+            await closed.Task.WaitAsync(TimeSpan.FromMinutes(2));
+        }
+        catch (TimeoutException)
+        {
+            Assert.Fail($"The server did not see the client leave within 2 minutes; it received {server.Requests.Count} request(s).");
+        }
+
         Assert.Single(server.Requests); // not retried
     }
 
