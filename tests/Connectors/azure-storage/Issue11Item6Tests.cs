@@ -1,6 +1,4 @@
 using System.Text;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Http;
 using Patchbay.Connectors.Testing;
 using Patchbay.Testing;
 
@@ -21,8 +19,7 @@ public sealed class Issue11Item6Tests(AzuriteFixture azurite) : AzureStorageTest
     [InlineData("send_queue_message")]
     public async Task Item6_EndlessAnswer_StopsAtTheLimitAsInvalidDataAndClosesTheConnection(string operation)
     {
-        var closed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        await using LoopbackServer server = await LoopbackServer.StartAsync(app => app.Run(c => StreamUntilClosedAsync(c, closed)));
+        await using var server = EndlessServer.Start();
         string endpoint = new Uri(server.BaseAddress, "devstoreaccount1").ToString();
         object auth = new { connection_string = $"DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey={Key};BlobEndpoint={endpoint};QueueEndpoint={endpoint};" };
 
@@ -34,17 +31,17 @@ public sealed class Issue11Item6Tests(AzuriteFixture azurite) : AzureStorageTest
         });
 
         Assert.Contains($"more than {StorageNetwork.MaxResponseBytes} bytes", error.Message, StringComparison.Ordinal);
-        // Hang guard only: the body never ends, so the server sees the client leave.
+        // Hang guard only: the answer never ends, so the server's next write fails once the client has closed the connection.
         try
         {
-            await closed.Task.WaitAsync(TimeSpan.FromMinutes(2));
+            await server.ClientLeft.WaitAsync(TimeSpan.FromMinutes(2));
         }
         catch (TimeoutException)
         {
-            Assert.Fail($"The server did not see the client leave within 2 minutes; it received {server.Requests.Count} request(s).");
+            Assert.Fail($"The client did not close the connection within 2 minutes; the server accepted {server.Connections} connection(s).");
         }
 
-        Assert.Single(server.Requests); // not retried
+        Assert.Equal(1, server.Connections); // not retried
     }
 
     [Fact]
@@ -58,22 +55,90 @@ public sealed class Issue11Item6Tests(AzuriteFixture azurite) : AzureStorageTest
         Assert.Contains("is 3145728 bytes, more than max_bytes (1048576)", message, StringComparison.Ordinal);
     }
 
-    private static async Task StreamUntilClosedAsync(HttpContext context, TaskCompletionSource closed)
+    /// <summary>
+    /// An HTTP server on a raw loopback socket that answers every connection with an endless chunked XML body, and
+    /// notices the client leave as the socket does (a write that fails), with no HTTP server's own timeouts in between.
+    /// </summary>
+    private sealed class EndlessServer : IAsyncDisposable
     {
-        using CancellationTokenRegistration registration = context.RequestAborted.Register(() => closed.TrySetResult());
-        byte[] chunk = Encoding.ASCII.GetBytes(string.Concat(Enumerable.Repeat("<Blob><Name>x</Name></Blob>", 2048)));
-        context.Response.ContentType = "application/xml";
-        try
+        private readonly System.Net.Sockets.TcpListener _listener;
+        private readonly CancellationTokenSource _stop = new();
+        private readonly TaskCompletionSource _clientLeft = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        private readonly Task _accepting;
+        private int _connections;
+
+        private EndlessServer()
         {
-            await context.Response.WriteAsync("<?xml version=\"1.0\"?><EnumerationResults><Blobs>");
-            while (!context.RequestAborted.IsCancellationRequested)
+            _listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+            _listener.Start();
+            BaseAddress = new Uri($"http://127.0.0.1:{((System.Net.IPEndPoint)_listener.LocalEndpoint).Port}/");
+            _accepting = AcceptAsync();
+        }
+
+        public Uri BaseAddress { get; }
+
+        public Task ClientLeft => _clientLeft.Task;
+
+        public int Connections => Volatile.Read(ref _connections);
+
+        public static EndlessServer Start() => new();
+
+        public async ValueTask DisposeAsync()
+        {
+            await _stop.CancelAsync();
+            _listener.Stop();
+            try
             {
-                await context.Response.Body.WriteAsync(chunk, context.RequestAborted);
+                await _accepting;
+            }
+            catch (Exception)
+            {
+                // Stopped.
+            }
+
+            _stop.Dispose();
+        }
+
+        private async Task AcceptAsync()
+        {
+            while (!_stop.IsCancellationRequested)
+            {
+                System.Net.Sockets.TcpClient client = await _listener.AcceptTcpClientAsync(_stop.Token);
+                Interlocked.Increment(ref _connections);
+                _ = AnswerAsync(client);
             }
         }
-        catch (Exception)
+
+        private async Task AnswerAsync(System.Net.Sockets.TcpClient client)
         {
-            // The client stopped reading.
+            using (client)
+            {
+                System.Net.Sockets.NetworkStream stream = client.GetStream();
+                byte[] head = Encoding.ASCII.GetBytes("HTTP/1.1 200 OK\r\nContent-Type: application/xml\r\nTransfer-Encoding: chunked\r\n\r\n");
+                byte[] data = Encoding.ASCII.GetBytes(string.Concat(Enumerable.Repeat("<Blob><Name>x</Name></Blob>", 2048)));
+                byte[] chunk = [.. Encoding.ASCII.GetBytes($"{data.Length:X}\r\n"), .. data, .. "\r\n"u8];
+                try
+                {
+                    // The request is not read: its headers (and body) stay in the socket's buffer, which is enough.
+                    await stream.WriteAsync(head, _stop.Token);
+                    await stream.WriteAsync(Encoding.ASCII.GetBytes(FirstChunk()), _stop.Token);
+                    while (true) await stream.WriteAsync(chunk, _stop.Token);
+                }
+                catch (Exception) when (!_stop.IsCancellationRequested)
+                {
+                    _clientLeft.TrySetResult();
+                }
+                catch (Exception)
+                {
+                    // Stopped.
+                }
+            }
+        }
+
+        private static string FirstChunk()
+        {
+            const string Start = "<?xml version=\"1.0\"?><EnumerationResults><Blobs>";
+            return $"{Start.Length:X}\r\n{Start}\r\n";
         }
     }
 }
