@@ -160,7 +160,6 @@ internal static class StartupBench
         return 0;
     }
 
-    // A published web host is self-contained: its own executable (the apphost); a built one runs under `dotnet`.
     private static Task<(double WallMs, double? CpuMs)> StartAsync(Host host, string directory) =>
         host.Kind == Kind.Web ? WebAsync(Path.Combine(directory, Path.GetFileNameWithoutExtension(host.Project) + ".dll")) : WorkerAsync(directory);
 
