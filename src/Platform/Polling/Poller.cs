@@ -197,6 +197,18 @@ public sealed partial class Poller
         IReadOnlyList<PollRecord>? records = null;
         Exception? pollError = null;
         bool pollDue = run.PollNow || state.NextPollAt <= asOf;
+        // The outbox's bound: a receiver that is down does not make it grow for as long as its deliveries back off. The
+        // records stay upstream after LastPollTs; polling goes on from there once deliveries bring the outbox under it.
+        bool pollHeld = pollDue && state.PendingCount >= PollingConstants.MaxPendingDeliveries;
+        if (pollHeld)
+        {
+            pollDue = false;
+            state.LastError = $"Not polled: {state.PendingCount} deliveries are pending (polls wait at {PollingConstants.MaxPendingDeliveries}); polling goes on once deliveries bring them under.";
+            state.LastErrorAt = now;
+            report.Error = state.LastError;
+            _logger.LogWarning("Subscription {SubscriptionId} was not polled: {Pending} deliveries are pending", state.Id, state.PendingCount);
+        }
+
         if (pollDue)
         {
             report.Polled = true;
@@ -362,6 +374,8 @@ public sealed partial class Poller
         }
 
         if (state.PendingCount < 0) state.PendingCount = 0;
+        // A held poll is due again when the outbox can next move (a delivery's backoff), not on every tick before that.
+        if (pollHeld && state.NextOutboxAt is { } outboxNext && outboxNext > state.NextPollAt) state.NextPollAt = outboxNext;
 
         if (pollError is RateLimitError limited)
         {

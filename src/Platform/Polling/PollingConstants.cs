@@ -35,6 +35,14 @@ public static class PollingConstants
     /// <summary>Subscriptions one tick takes from the due index; the rest stay due for the next tick.</summary>
     public const int MaxSubscriptionsPerTick = 10_000;
 
+    /// <summary>
+    /// Pending deliveries at which a subscription's polls wait: while its outbox holds this many (its receiver is down and
+    /// the deliveries back off), it is not polled, and its records stay upstream after <c>last_poll_ts</c> until deliveries
+    /// bring the outbox under this. One poll queues at most <see cref="SeenIdCapacity"/> records, so an outbox holds fewer
+    /// than this plus <see cref="SeenIdCapacity"/> deliveries.
+    /// </summary>
+    public const int MaxPendingDeliveries = 10_000;
+
     /// <summary>Outbox rows read per subscription per tick.</summary>
     public const int MaxOutboxRead = 1000;
 

@@ -4,9 +4,11 @@ using Patchbay.Platform.Storage;
 namespace Patchbay.Platform.Subscriptions;
 
 /// <summary>
-/// A delivery not yet acknowledged, in the subscription's own partition (RowKey <c>o_{event id}</c>) so it is
-/// written in the same transaction that moves the subscription's poll state: a record is either still to be
-/// polled or safely here, never neither. Deleted in the transaction that records its delivery.
+/// A delivery not yet acknowledged, in the subscription's own partition so it is written in the same transaction that
+/// moves the subscription's poll state: a record is either still to be polled or safely here, never neither. Deleted in
+/// the transaction that records its delivery. RowKey <c>o_{seq, 19 digits}_{event id}</c>: a range read answers the
+/// oldest deliveries first, so the poller's bounded read (<c>PollingConstants.MaxOutboxRead</c>) holds the ones due next.
+/// Rows written before the sequence was in the key (<c>o_{event id}</c>) are read after those and keep their key.
 /// </summary>
 public sealed class OutboxEntry
 {
@@ -32,7 +34,14 @@ public sealed class OutboxEntry
     /// <summary>Every column but the body's: what <c>SubscriptionStore.ReadOutboxHeadersAsync</c> reads.</summary>
     public static readonly IReadOnlyList<string> HeaderColumns = ["EventId", "RecordId", "Seq", "CreatedAt", "Attempts", "NextAttemptAt", "LastError", "UpdatedAt"];
 
-    public string RowKey => RowPrefix + EventId;
+    /// <summary>The row's key: as stored when read, <c>o_{seq}_{event id}</c> for a new entry.</summary>
+    public string RowKey
+    {
+        get => _rowKey ??= $"{RowPrefix}{Seq.ToString("D19", System.Globalization.CultureInfo.InvariantCulture)}_{EventId}";
+        init => _rowKey = value;
+    }
+
+    private string? _rowKey;
 
     public TableEntity ToEntity(string subscriptionId)
     {
@@ -72,6 +81,7 @@ public sealed class OutboxEntry
         for (int i = 0; i < chunks; i++) body.Write(entity.GetBinary("Body" + i));
         return new OutboxEntry
         {
+            RowKey = entity.RowKey,
             EventId = entity.GetString("EventId"),
             RecordId = entity.GetString("RecordId"),
             Body = body.ToArray(),

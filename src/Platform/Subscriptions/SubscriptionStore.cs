@@ -367,7 +367,7 @@ public partial class SubscriptionStore
         }
     }
 
-    /// <summary>An outbox row as a transaction step (upsert, so a record queued twice cannot fail the batch).</summary>
+    /// <summary>An outbox row as a transaction step (an upsert: a step repeated cannot fail the batch).</summary>
     public static TableTransactionAction OutboxInsert(string id, OutboxEntry entry) =>
         new(TableTransactionActionType.UpsertReplace, entry.ToEntity(id));
 
