@@ -1,9 +1,12 @@
 #!/usr/bin/env bash
 # The action path under load (issue 15, target 1), in one command, and the standalone host's start-up time (target 2).
-#   bench/load/run.sh            load: nginx upstream (2 KB of JSON), the bare proxy (bench/BareProxy) and Patchbay
-#                                standalone (src/Server, Azurite in memory), wrk against both; prints req/s, p99, ratio
+#   bench/load/run.sh            load: nginx upstream (2 KB of JSON), the bare proxy (bench/BareProxy), the host floor
+#                                (bench/HostFloor: Patchbay's standalone host answering with the bare proxy's handler) and
+#                                Patchbay standalone (src/Server, Azurite in memory), wrk against each; prints req/s, p99,
+#                                ratios. Bare proxy -> host floor is what the host costs; host floor -> Patchbay the action path
 #   bench/load/run.sh startup    start-up: runs the start-up bench (both hosts against their references, as built and
 #                                published): dotnet run -c Release --project bench/Patchbay.Benchmarks -- startup
+#   (profile, perf: LOAD_PROFILE_TARGET=bare|host|patchbay; syscalls and allocs measure all three)
 #   bench/load/run.sh profile    a CPU-sampled trace of Patchbay under the same load (dotnet-trace as a dotnet tool:
 #                                dotnet tool install -g dotnet-trace --version 10.0.750501); prints the top frames.
 #                                LOAD_TRACE_PROFILE=gc-verbose traces allocations instead (the .nettrace is kept in the logs);
@@ -19,14 +22,15 @@
 #   LOAD_DURATION   measured seconds per target (default 15)     LOAD_WARMUP       warm-up seconds per target (default 30:
 #                   Patchbay's JIT is still tiering hot methods up after 10 s; perf showed 15% of its CPU in the JIT then)
 #   LOAD_CONNECTIONS  wrk connections (default 16)               LOAD_THREADS      wrk threads (default 2)
-#   LOAD_ROUNDS     measured rounds, bare then Patchbay each round (default 1); every round's figures are printed
+#   LOAD_ROUNDS     measured rounds, bare, host floor, then Patchbay each round (default 1); every round's figures are printed
+#   LOAD_HOST_FLOOR=0  leaves the host floor out (two targets a round, as before)
 #   PATCHBAY_STARTS starts for the start-up median (default 10)   LOAD_NO_BUILD=1  use the builds already there
 #   LOAD_COMPARE_DIR  the root of another checkout whose src/Server is built (e.g. the commit before a change): also
 #                   measured every round, after Patchbay, on port 18083, so before and after share one run
 #   LOAD_BARE_ENV   environment assignments for the bare proxy only (e.g. the runtime settings Patchbay ships with)
 #   LOAD_COMPARE_ENV  environment assignments for that second instance only, e.g. LOAD_COMPARE_DIR="$PWD"
 #                   LOAD_COMPARE_ENV="OTEL_SDK_DISABLED=true" measures what one setting costs, in the same run
-# Ports (all on 127.0.0.1): nginx 18089, bare proxy 18081, Patchbay 18082, Azurite 18000-18002.
+# Ports (all on 127.0.0.1): nginx 18089, bare proxy 18081, Patchbay 18082, host floor 18084, Azurite 18000-18002.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 root="$PWD"
@@ -63,8 +67,9 @@ command -v nginx >/dev/null && command -v wrk >/dev/null || { echo "needs nginx 
 [ -x node_modules/.bin/azurite ] || npm ci --no-audit --no-fund --loglevel=error
 
 if [ "${LOAD_NO_BUILD:-0}" != 1 ]; then
-echo "Building the bare proxy and Patchbay (Release; LOAD_NO_BUILD=1 skips this)..."
+echo "Building the bare proxy, the host floor and Patchbay (Release; LOAD_NO_BUILD=1 skips this)..."
 dotnet build bench/BareProxy/BareProxy.csproj -c Release -nologo -v:q >"$work/build-bare.log" 2>&1 || { cat "$work/build-bare.log"; exit 1; }
+dotnet build bench/HostFloor/HostFloor.csproj -c Release -nologo -v:q >"$work/build-host.log" 2>&1 || { cat "$work/build-host.log"; exit 1; }
 dotnet build src/Server/Patchbay.Server.csproj -c Release -nologo -v:q >"$work/build-server.log" 2>&1 || { cat "$work/build-server.log"; exit 1; }
 fi
 
@@ -126,6 +131,13 @@ bare_pid=$!
 pids+=($bare_pid)
 start_patchbay "$work/patchbay.log"
 pids+=($patchbay_pid)
+host_floor="${LOAD_HOST_FLOOR:-1}"
+if [ "$host_floor" = 1 ]; then
+  # Content root src/Server, as Patchbay's: the same appsettings.json (log levels)
+  (cd "$root/src/Server" && exec dotnet "$root/bench/HostFloor/bin/Release/net10.0/HostFloor.dll" --urls http://127.0.0.1:18084) >"$work/host.log" 2>&1 &
+  host_pid=$!
+  pids+=($host_pid)
+fi
 if [ -n "${LOAD_COMPARE_DIR:-}" ]; then
   patchbay_main_pid=$patchbay_pid
   start_patchbay "$work/compare.log" "$LOAD_COMPARE_DIR" 18083 "${LOAD_COMPARE_ENV:-}"
@@ -136,6 +148,7 @@ if [ -n "${LOAD_COMPARE_DIR:-}" ]; then
 fi
 wait_port 18081 "bare proxy"
 wait_http http://127.0.0.1:18082/api/health
+[ "$host_floor" = 1 ] && wait_http http://127.0.0.1:18084/api/health
 
 body='{"inputs":{"url":"http://127.0.0.1:18089/data.json"},"auth":{"auth_method":"none"}}'
 cat >"$work/post.lua" <<LUA
@@ -148,6 +161,9 @@ LUA
 curl -fsS -X POST -H 'content-type: application/json' -d "$body" http://127.0.0.1:18081/proxy | head -c 80; echo
 curl -fsS -X POST -H 'content-type: application/json' -H 'x-functions-key: bench-key' -d "$body" \
   http://127.0.0.1:18082/api/connectors/http/actions/request | head -c 80; echo
+if [ "$host_floor" = 1 ]; then
+  curl -fsS -X POST -H 'content-type: application/json' -H 'x-functions-key: bench-key' -d "$body" http://127.0.0.1:18084/api/proxy | head -c 80; echo
+fi
 
 # cpu_ticks PID: user + system CPU time of the process so far, in clock ticks (/proc/PID/stat fields 14 and 15)
 cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
@@ -172,23 +188,30 @@ run_wrk() {
 }
 
 bare_url=http://127.0.0.1:18081/proxy
+host_url=http://127.0.0.1:18084/api/proxy
 patchbay_url=http://127.0.0.1:18082/api/connectors/http/actions/request
 echo "warm-up: ${warmup} s each"
 run_wrk "$bare_url" "$warmup" "$work/warmup-bare.txt" "$bare_pid" >/dev/null
+[ "$host_floor" = 1 ] && run_wrk "$host_url" "$warmup" "$work/warmup-host.txt" "$host_pid" >/dev/null
 run_wrk "$patchbay_url" "$warmup" "$work/warmup-patchbay.txt" "$patchbay_pid" >/dev/null
 compare_url=http://127.0.0.1:18083/api/connectors/http/actions/request
 [ -n "${LOAD_COMPARE_DIR:-}" ] && run_wrk "$compare_url" "$warmup" "$work/warmup-compare.txt" "$compare_pid" >/dev/null
 
-# perf and profile: the process they sample (LOAD_PROFILE_TARGET=bare|patchbay) and the URL that loads it
+# perf and profile: the process they sample (LOAD_PROFILE_TARGET=bare|host|patchbay) and the URL that loads it
 profiled_pid=$patchbay_pid; profiled_url=$patchbay_url
 [ "${LOAD_PROFILE_TARGET:-patchbay}" = bare ] && { profiled_pid=$bare_pid; profiled_url=$bare_url; }
+[ "${LOAD_PROFILE_TARGET:-patchbay}" = host ] && [ "$host_floor" = 1 ] && { profiled_pid=$host_pid; profiled_url=$host_url; }
+# syscalls and allocs: every target running
+targets=(bare); [ "$host_floor" = 1 ] && targets+=(host); targets+=(patchbay)
+target_pid() { case "$1" in bare) echo "$bare_pid" ;; host) echo "$host_pid" ;; *) echo "$patchbay_pid" ;; esac; }
+target_url() { case "$1" in bare) echo "$bare_url" ;; host) echo "$host_url" ;; *) echo "$patchbay_url" ;; esac; }
 
 if [ "$mode" = "syscalls" ]; then
   # System calls per answered request of each target, by name (strace -c on every thread; strace slows the process, the
   # counts per request stay what they are): the kernel's share of the CPU follows these. apt-get install -y strace
   command -v strace >/dev/null || { echo "needs strace: apt-get install -y strace" >&2; exit 1; }
-  for target in bare patchbay; do
-    if [ "$target" = bare ]; then pid=$bare_pid; url=$bare_url; else pid=$patchbay_pid; url=$patchbay_url; fi
+  for target in "${targets[@]}"; do
+    pid=$(target_pid "$target"); url=$(target_url "$target")
     strace -f -c -p "$pid" -o "$work/strace-$target.txt" 2>"$work/strace-$target.log" &
     strace_pid=$!
     sleep 1
@@ -227,8 +250,8 @@ if [ "$mode" = "allocs" ]; then
   export PATH="$PATH:$HOME/.dotnet/tools"
   command -v dotnet-counters >/dev/null || { echo "needs dotnet-counters: dotnet tool install -g dotnet-counters --version 10.0.750501" >&2; exit 1; }
   printf '%-10s %10s %14s %12s %22s %16s %18s\n' target req/s cpu_us/request B/request "gen0/gen1/gen2 per 10k" "GC pause us/req" "switches/request"
-  for target in bare patchbay; do
-    if [ "$target" = bare ]; then url=$bare_url; pid=$bare_pid; else url=$patchbay_url; pid=$patchbay_pid; fi
+  for target in "${targets[@]}"; do
+    pid=$(target_pid "$target"); url=$(target_url "$target")
     dotnet-counters collect -p "$pid" --refresh-interval 1 --format csv -o "$work/counters-$target.csv" \
       --duration "00:00:00:$(printf '%02d' $((duration + 4)))" --counters 'System.Runtime[dotnet.gc.heap.total_allocated,dotnet.gc.collections,dotnet.gc.pause.time]' >"$work/counters-$target.log" 2>&1 &
     counters_pid=$!
@@ -280,8 +303,17 @@ echo "wrk: $threads threads, $connections connections, ${duration} s per target;
 printf '%-6s %-10s %12s %10s %8s %14s\n' round target req/s p99_ms non2xx cpu_us/request
 for r in $(seq 1 "$rounds"); do
   read -r b_rps b_p99 b_bad b_cpu < <(run_wrk "$bare_url" "$duration" "$work/bare-$r.txt" "$bare_pid")
+  printf '%-6s %-10s %12s %10s %8s %14s\n' "$r" bare "$b_rps" "$b_p99" "$b_bad" "$b_cpu"
+  if [ "$host_floor" = 1 ]; then
+    read -r h_rps h_p99 h_bad h_cpu < <(run_wrk "$host_url" "$duration" "$work/host-$r.txt" "$host_pid")
+    printf '%-6s %-10s %12s %10s %8s %14s\n' "$r" host "$h_rps" "$h_p99" "$h_bad" "$h_cpu"
+  fi
   read -r p_rps p_p99 p_bad p_cpu < <(run_wrk "$patchbay_url" "$duration" "$work/patchbay-$r.txt" "$patchbay_pid")
-  printf '%-6s %-10s %12s %10s %8s %14s\n' "$r" bare "$b_rps" "$b_p99" "$b_bad" "$b_cpu" "$r" patchbay "$p_rps" "$p_p99" "$p_bad" "$p_cpu"
+  printf '%-6s %-10s %12s %10s %8s %14s\n' "$r" patchbay "$p_rps" "$p_p99" "$p_bad" "$p_cpu"
+  if [ "$host_floor" = 1 ]; then
+    awk -v b="$b_rps" -v h="$h_rps" -v bl="$b_p99" -v hl="$h_p99" -v bc="$b_cpu" -v hc="$h_cpu" \
+      'BEGIN { printf "round %s: host floor/bare throughput %.2f; p99 difference %+.2f ms; CPU per request %.2fx the bare proxy'"'"'s (the host alone)\n", "'"$r"'", h / b, hl - bl, (bc > 0 ? hc / bc : 0) }'
+  fi
   awk -v b="$b_rps" -v p="$p_rps" -v bl="$b_p99" -v pl="$p_p99" -v bc="$b_cpu" -v pc="$p_cpu" \
     'BEGIN { printf "round %s: Patchbay/bare throughput %.2f (target >= 0.85); p99 difference %+.2f ms (target <= 0.5); CPU per request %.2fx the bare proxy'"'"'s\n", "'"$r"'", p / b, pl - bl, (bc > 0 ? pc / bc : 0) }'
   if [ -n "${LOAD_COMPARE_DIR:-}" ]; then
