@@ -32,7 +32,7 @@ public sealed class OutboxEntry
     public DateTimeOffset UpdatedAt { get; set; }
 
     /// <summary>Every column but the body's: what <c>SubscriptionStore.ReadOutboxHeadersAsync</c> reads.</summary>
-    public static readonly IReadOnlyList<string> HeaderColumns = ["EventId", "RecordId", "Seq", "CreatedAt", "Attempts", "NextAttemptAt", "LastError", "UpdatedAt"];
+    public static readonly IReadOnlyList<string> HeaderColumns = ["RowKey", "EventId", "RecordId", "Seq", "CreatedAt", "Attempts", "NextAttemptAt", "LastError", "UpdatedAt"];
 
     /// <summary>The row's key: as stored when read, <c>o_{seq}_{event id}</c> for a new entry.</summary>
     public string RowKey
