@@ -186,10 +186,11 @@ public sealed partial class Poller
             }
         }
 
-        // The outbox: read when anything is pending; attempted when its backoff has passed (as the schedule sees it).
+        // The outbox: read when anything is pending, without the bodies (up to 882 KiB each; those of the deliveries tried
+        // are read below, a chunk at a time); attempted when its backoff has passed (as the schedule sees it).
         bool outboxOpen = state.NextOutboxAt is not { } blockedUntil || blockedUntil <= asOf;
         List<OutboxEntry> outbox = state.PendingCount > 0 || state.NextOutboxAt is not null
-            ? [.. await _store.ReadOutboxAsync(state.Id, PollingConstants.MaxOutboxRead, cancellationToken)]
+            ? [.. await _store.ReadOutboxHeadersAsync(state.Id, PollingConstants.MaxOutboxRead, cancellationToken)]
             : [];
         List<OutboxEntry> retries = outboxOpen ? [.. outbox.Where(e => e.NextAttemptAt <= asOf)] : [];
 
@@ -304,6 +305,7 @@ public sealed partial class Poller
         string? pauseReason = null;
         bool attempted = false;
         DateTimeOffset? blockedUntilNext = null;
+        bool stopped = false;
         var rows = new List<TableTransactionAction>();
         var delivered = new HashSet<string>(StringComparer.Ordinal);
         foreach (OutboxEntry[] chunk in toDeliver.Chunk(PollingConstants.DeliveriesPerCommit))
@@ -314,10 +316,20 @@ public sealed partial class Poller
                 rows.Clear();
             }
 
+            // Retries were read without their bodies (new records carry theirs): so at most a chunk's bodies are in memory.
+            IReadOnlyDictionary<string, byte[]> bodies = await _store.ReadOutboxBodiesAsync(state.Id, [.. chunk.Where(e => e.Body.Length == 0)], cancellationToken);
             foreach (OutboxEntry entry in chunk)
             {
+                byte[] body = entry.Body.Length > 0 ? entry.Body : bodies.GetValueOrDefault(entry.RowKey) ?? [];
+                if (body.Length == 0)
+                {
+                    // Gone since the outbox was read (the subscription deleted or resumed meanwhile): the commit's If-Match decides.
+                    stopped = true;
+                    break;
+                }
+
                 attempted = true;
-                DeliveryResult result = await _sender.DeliverAsync(state.Destination, () => secret ??= _store.GetSigningSecret(state), entry.EventId, entry.Body, cancellationToken);
+                DeliveryResult result = await _sender.DeliverAsync(state.Destination, () => secret ??= _store.GetSigningSecret(state), entry.EventId, body, cancellationToken);
                 DateTimeOffset at = _time.GetUtcNow();
                 entry.Attempts++;
                 entry.UpdatedAt = at;
@@ -359,7 +371,7 @@ public sealed partial class Poller
                 break;
             }
 
-            if (blockedUntilNext is not null) break;
+            if (blockedUntilNext is not null || stopped) break;
         }
 
         if (attempted) await _faults.OnAsync(PollerFaultPoint.AfterDelivery, state.Id, cancellationToken);

@@ -298,6 +298,30 @@ public partial class SubscriptionStore
     public virtual Task<IReadOnlyList<OutboxEntry>> ReadOutboxHeadersAsync(string id, int max, CancellationToken cancellationToken) =>
         ReadOutboxAsync(id, max, OutboxEntry.HeaderColumns, cancellationToken);
 
+    /// <summary>
+    /// The bodies of <paramref name="entries"/>, read without them (<see cref="ReadOutboxHeadersAsync"/>), by row key: one
+    /// range read from the first of their keys to the last, a page of as many rows as asked for at a time, keeping only those
+    /// asked for. Rows gone meanwhile are missing from the answer.
+    /// </summary>
+    public virtual async Task<IReadOnlyDictionary<string, byte[]>> ReadOutboxBodiesAsync(string id, IReadOnlyCollection<OutboxEntry> entries, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(entries);
+        if (entries.Count == 0) return new Dictionary<string, byte[]>();
+        var wanted = new SortedSet<string>(entries.Select(e => e.RowKey), StringComparer.Ordinal);
+        string filter = TableClient.CreateQueryFilter($"PartitionKey eq {id} and RowKey ge {wanted.Min} and RowKey le {wanted.Max}");
+        return await _guard.RunAsync(_table, async token =>
+        {
+            var bodies = new Dictionary<string, byte[]>(StringComparer.Ordinal);
+            await foreach (TableEntity row in _table.QueryAsync<TableEntity>(filter, maxPerPage: wanted.Count, cancellationToken: token))
+            {
+                if (wanted.Contains(row.RowKey)) bodies[row.RowKey] = OutboxEntry.FromEntity(row).Body;
+                if (bodies.Count == wanted.Count) break;
+            }
+
+            return bodies;
+        }, cancellationToken);
+    }
+
     private async Task<IReadOnlyList<OutboxEntry>> ReadOutboxAsync(string id, int max, IEnumerable<string>? select, CancellationToken cancellationToken)
     {
         string filter = TableClient.CreateQueryFilter($"PartitionKey eq {id} and RowKey ge {OutboxEntry.RowPrefix} and RowKey lt {"o`"}");
