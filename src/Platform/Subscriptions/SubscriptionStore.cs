@@ -286,17 +286,28 @@ public partial class SubscriptionStore
         }
     }
 
-    /// <summary>The subscription's outbox, oldest first.</summary>
-    public virtual Task<IReadOnlyList<OutboxEntry>> ReadOutboxAsync(string id, int max, CancellationToken cancellationToken) =>
-        ReadOutboxAsync(id, max, select: null, cancellationToken);
-
     /// <summary>
-    /// The pending deliveries as <see cref="ReadOutboxAsync(string, int, CancellationToken)"/> reads them, without their
-    /// bodies (<see cref="OutboxEntry.Body"/> is empty; a body may be up to <see cref="OutboxEntry.MaxBodyBytes"/>): for
-    /// listing them and for resuming, which change or show everything but the body.
+    /// The subscription's pending deliveries, oldest first, at most <paramref name="max"/>, without their bodies
+    /// (<see cref="OutboxEntry.Body"/> is empty; a body may be up to <see cref="OutboxEntry.MaxBodyBytes"/>): everything
+    /// listing them, resuming and scheduling them needs. <see cref="ReadOutboxBodiesAsync"/> reads the bodies of those delivered.
     /// </summary>
-    public virtual Task<IReadOnlyList<OutboxEntry>> ReadOutboxHeadersAsync(string id, int max, CancellationToken cancellationToken) =>
-        ReadOutboxAsync(id, max, OutboxEntry.HeaderColumns, cancellationToken);
+    public virtual async Task<IReadOnlyList<OutboxEntry>> ReadOutboxHeadersAsync(string id, int max, CancellationToken cancellationToken)
+    {
+        string filter = TableClient.CreateQueryFilter($"PartitionKey eq {id} and RowKey ge {OutboxEntry.RowPrefix} and RowKey lt {"o`"}");
+        List<OutboxEntry> entries = await _guard.RunAsync(_table, async token =>
+        {
+            var found = new List<OutboxEntry>();
+            await foreach (TableEntity row in _table.QueryAsync<TableEntity>(filter, select: OutboxEntry.HeaderColumns, cancellationToken: token))
+            {
+                found.Add(OutboxEntry.FromEntity(row));
+                if (found.Count >= max) break;
+            }
+
+            return found;
+        }, cancellationToken);
+
+        return [.. entries.OrderBy(e => e.Seq)];
+    }
 
     /// <summary>
     /// The bodies of <paramref name="entries"/>, read without them (<see cref="ReadOutboxHeadersAsync"/>), by row key: one
@@ -320,24 +331,6 @@ public partial class SubscriptionStore
 
             return bodies;
         }, cancellationToken);
-    }
-
-    private async Task<IReadOnlyList<OutboxEntry>> ReadOutboxAsync(string id, int max, IEnumerable<string>? select, CancellationToken cancellationToken)
-    {
-        string filter = TableClient.CreateQueryFilter($"PartitionKey eq {id} and RowKey ge {OutboxEntry.RowPrefix} and RowKey lt {"o`"}");
-        List<OutboxEntry> entries = await _guard.RunAsync(_table, async token =>
-        {
-            var found = new List<OutboxEntry>();
-            await foreach (TableEntity row in _table.QueryAsync<TableEntity>(filter, select: select, cancellationToken: token))
-            {
-                found.Add(OutboxEntry.FromEntity(row));
-                if (found.Count >= max) break;
-            }
-
-            return found;
-        }, cancellationToken);
-
-        return [.. entries.OrderBy(e => e.Seq)];
     }
 
     /// <summary>Deletes history rows beyond the newest <paramref name="keep"/>; answers how many are left.</summary>

@@ -96,20 +96,17 @@ public class OutboxTests(PollingApp app) : IAsyncLifetime
         await table.SubmitTransactionAsync([SubscriptionStore.OutboxInsert(id, legacy), SubscriptionStore.OutboxInsert(id, newer)]);
         var store = app.Services.GetRequiredService<SubscriptionStore>();
 
-        IReadOnlyList<OutboxEntry> read = await store.ReadOutboxAsync(id, 10, default);
+        IReadOnlyList<OutboxEntry> read = await store.ReadOutboxHeadersAsync(id, 10, default);
         Assert.Equal(["evt_legacy", "evt_newer"], read.Select(e => e.EventId));
-        Assert.Equal(OutboxEntry.RowPrefix + "evt_legacy", read[0].RowKey);
-        Assert.Equal(OutboxEntry.RowPrefix + "0000000000000000002_evt_newer", read[1].RowKey);
-        Assert.Equal([1, 2], read[0].Body);
+        Assert.Equal([OutboxEntry.RowPrefix + "evt_legacy", OutboxEntry.RowPrefix + "0000000000000000002_evt_newer"], read.Select(e => e.RowKey));
+        Assert.Equal([1, 2], (await store.ReadOutboxBodiesAsync(id, [read[0]], default))[read[0].RowKey]);
 
-        // An attempt and a delete address the row by the key it was stored under, also when read without bodies (resume).
-        IReadOnlyList<OutboxEntry> headers = await store.ReadOutboxHeadersAsync(id, 10, default);
-        Assert.Equal(read.Select(e => e.RowKey), headers.Select(e => e.RowKey));
-        headers[0].Attempts = 3;
-        await table.SubmitTransactionAsync([SubscriptionStore.OutboxAttempt(id, headers[0]), SubscriptionStore.OutboxDelete(id, headers[1])]);
-        OutboxEntry left = Assert.Single(await store.ReadOutboxAsync(id, 10, default));
+        // An attempt and a delete address the row by the key it was stored under.
+        read[0].Attempts = 3;
+        await table.SubmitTransactionAsync([SubscriptionStore.OutboxAttempt(id, read[0]), SubscriptionStore.OutboxDelete(id, read[1])]);
+        OutboxEntry left = Assert.Single(await store.ReadOutboxHeadersAsync(id, 10, default));
         Assert.Equal(3, left.Attempts);
         await table.SubmitTransactionAsync([SubscriptionStore.OutboxDelete(id, left)]);
-        Assert.Empty(await store.ReadOutboxAsync(id, 10, default));
+        Assert.Empty(await store.ReadOutboxHeadersAsync(id, 10, default));
     }
 }
