@@ -19,7 +19,10 @@ public sealed class Issue11Item6Tests(AzuriteFixture azurite) : AzureStorageTest
     [InlineData("send_queue_message")]
     public async Task Item6_EndlessAnswer_StopsAtTheLimitAsInvalidDataAndClosesTheConnection(string operation)
     {
-        await using var server = EndlessServer.Start();
+        // An endless answer, from a raw socket that notices the client leave as the socket does (a failed write).
+        const string Start = "<?xml version=\"1.0\"?><EnumerationResults><Blobs>";
+        await using var server = RawHttpServer.Endless("HTTP/1.1 200 OK\r\nContent-Type: application/xml",
+            Encoding.ASCII.GetBytes(string.Concat(Enumerable.Repeat("<Blob><Name>x</Name></Blob>", 2048))), Encoding.ASCII.GetBytes(Start));
         string endpoint = new Uri(server.BaseAddress, "devstoreaccount1").ToString();
         object auth = new { connection_string = $"DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey={Key};BlobEndpoint={endpoint};QueueEndpoint={endpoint};" };
 
@@ -53,92 +56,5 @@ public sealed class Issue11Item6Tests(AzuriteFixture azurite) : AzureStorageTest
         string message = ErrorMessage(await RunAsync("download_blob", new { container = container.Name, name = "big.bin", max_bytes = 1024 * 1024 }));
 
         Assert.Contains("is 3145728 bytes, more than max_bytes (1048576)", message, StringComparison.Ordinal);
-    }
-
-    /// <summary>
-    /// An HTTP server on a raw loopback socket that answers every connection with an endless chunked XML body, and
-    /// notices the client leave as the socket does (a write that fails), with no HTTP server's own timeouts in between.
-    /// </summary>
-    private sealed class EndlessServer : IAsyncDisposable
-    {
-        private readonly System.Net.Sockets.TcpListener _listener;
-        private readonly CancellationTokenSource _stop = new();
-        private readonly TaskCompletionSource _clientLeft = new(TaskCreationOptions.RunContinuationsAsynchronously);
-        private readonly Task _accepting;
-        private int _connections;
-
-        private EndlessServer()
-        {
-            _listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
-            _listener.Start();
-            BaseAddress = new Uri($"http://127.0.0.1:{((System.Net.IPEndPoint)_listener.LocalEndpoint).Port}/");
-            _accepting = AcceptAsync();
-        }
-
-        public Uri BaseAddress { get; }
-
-        public Task ClientLeft => _clientLeft.Task;
-
-        public int Connections => Volatile.Read(ref _connections);
-
-        public static EndlessServer Start() => new();
-
-        public async ValueTask DisposeAsync()
-        {
-            await _stop.CancelAsync();
-            _listener.Stop();
-            try
-            {
-                await _accepting;
-            }
-            catch (Exception)
-            {
-                // Stopped.
-            }
-
-            _stop.Dispose();
-        }
-
-        private async Task AcceptAsync()
-        {
-            while (!_stop.IsCancellationRequested)
-            {
-                System.Net.Sockets.TcpClient client = await _listener.AcceptTcpClientAsync(_stop.Token);
-                Interlocked.Increment(ref _connections);
-                _ = AnswerAsync(client);
-            }
-        }
-
-        private async Task AnswerAsync(System.Net.Sockets.TcpClient client)
-        {
-            using (client)
-            {
-                System.Net.Sockets.NetworkStream stream = client.GetStream();
-                byte[] head = Encoding.ASCII.GetBytes("HTTP/1.1 200 OK\r\nContent-Type: application/xml\r\nTransfer-Encoding: chunked\r\n\r\n");
-                byte[] data = Encoding.ASCII.GetBytes(string.Concat(Enumerable.Repeat("<Blob><Name>x</Name></Blob>", 2048)));
-                byte[] chunk = [.. Encoding.ASCII.GetBytes($"{data.Length:X}\r\n"), .. data, .. "\r\n"u8];
-                try
-                {
-                    // The request is not read: its headers (and body) stay in the socket's buffer, which is enough.
-                    await stream.WriteAsync(head, _stop.Token);
-                    await stream.WriteAsync(Encoding.ASCII.GetBytes(FirstChunk()), _stop.Token);
-                    while (true) await stream.WriteAsync(chunk, _stop.Token);
-                }
-                catch (Exception) when (!_stop.IsCancellationRequested)
-                {
-                    _clientLeft.TrySetResult();
-                }
-                catch (Exception)
-                {
-                    // Stopped.
-                }
-            }
-        }
-
-        private static string FirstChunk()
-        {
-            const string Start = "<?xml version=\"1.0\"?><EnumerationResults><Blobs>";
-            return $"{Start.Length:X}\r\n{Start}\r\n";
-        }
     }
 }
