@@ -308,7 +308,11 @@ public sealed partial class Poller
         bool stopped = false;
         var rows = new List<TableTransactionAction>();
         var delivered = new HashSet<string>(StringComparer.Ordinal);
-        foreach (OutboxEntry[] chunk in toDeliver.Chunk(PollingConstants.DeliveriesPerCommit))
+        // A delivery that failed before goes alone first: while its receiver is still down, the tick reads one body, not a chunk's.
+        IEnumerable<OutboxEntry[]> deliveryChunks = toDeliver.Count > 0 && toDeliver[0].Attempts > 0
+            ? [[toDeliver[0]], .. toDeliver.Skip(1).Chunk(PollingConstants.DeliveriesPerCommit)]
+            : toDeliver.Chunk(PollingConstants.DeliveriesPerCommit);
+        foreach (OutboxEntry[] chunk in deliveryChunks)
         {
             if (rows.Count > 0)
             {
