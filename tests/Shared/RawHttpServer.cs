@@ -31,8 +31,21 @@ public sealed class RawHttpServer : IAsyncDisposable
 
     public Uri BaseAddress { get; }
 
-    /// <summary>Completes when a client has left: a write failed, or its side of the connection ended.</summary>
-    public Task ClientLeft => _clientLeft.Task;
+    /// <summary>
+    /// Waits until a client has left (a write failed, or its side of the connection ended); after <paramref name="guard"/>
+    /// (a hang guard only), throws <see cref="TimeoutException"/> saying how many connections the server accepted.
+    /// </summary>
+    public async Task WaitForClientToLeaveAsync(TimeSpan guard)
+    {
+        try
+        {
+            await _clientLeft.Task.WaitAsync(guard);
+        }
+        catch (TimeoutException)
+        {
+            throw new TimeoutException($"The client did not close the connection within {guard.TotalSeconds:0} s; the server accepted {Connections} connection(s).");
+        }
+    }
 
     /// <summary>Connections accepted: one per request, since no answer ends.</summary>
     public int Connections => Volatile.Read(ref _connections);
@@ -67,8 +80,6 @@ public sealed class RawHttpServer : IAsyncDisposable
             while (await stream.ReadAsync(buffer, stop) > 0)
             {
             }
-
-            throw new IOException("The client closed the connection.");
         });
     }
 
@@ -108,14 +119,13 @@ public sealed class RawHttpServer : IAsyncDisposable
             {
                 await _answer(client.GetStream(), _stop.Token);
             }
-            catch (Exception) when (!_stop.IsCancellationRequested)
-            {
-                _clientLeft.TrySetResult();
-            }
             catch (Exception)
             {
-                // Stopped.
+                // A write or read failed: the client left (or the server is stopping).
             }
+
+            // An answer ends only when its client has left, unless the server is stopping.
+            if (!_stop.IsCancellationRequested) _clientLeft.TrySetResult();
         }
     }
 }

@@ -47,7 +47,7 @@ public class Issue11Item6Tests(LoopbackServers servers)
         Assert.Contains("more than the 1048576-byte limit", error.Message, StringComparison.Ordinal);
         Assert.Contains("maxResponseBytes", error.Message, StringComparison.Ordinal);
         // The body never ends, so the call ending at all shows the client stopped reading; the server sees the connection go.
-        await server.ClientLeft.WaitAsync(TestWait.HangGuard);
+        await server.WaitForClientToLeaveAsync(TestWait.HangGuard);
         Assert.Equal(1, server.Connections); // not retried
     }
 
@@ -62,7 +62,7 @@ public class Issue11Item6Tests(LoopbackServers servers)
 
         Assert.Equal(200L * OneMiB, error.DeclaredLength);
         Assert.Contains("Content-Length 209715200", error.Message, StringComparison.Ordinal);
-        await server.ClientLeft.WaitAsync(TestWait.HangGuard); // the connection was closed, not drained
+        await server.WaitForClientToLeaveAsync(TestWait.HangGuard); // the connection was closed, not drained
         Assert.Equal(1, server.Connections);
     }
 
@@ -96,7 +96,7 @@ public class Issue11Item6Tests(LoopbackServers servers)
             FetchTestClients.Context(client).FetchAsync(server.BaseAddress.ToString()).WaitAsync(TestWait.HangGuard));
 
         Assert.Equal(500, error.Status);
-        await server.ClientLeft.WaitAsync(TestWait.HangGuard);
+        await server.WaitForClientToLeaveAsync(TestWait.HangGuard);
         Assert.Equal(1, server.Connections); // a body too large is final: retrying would read it again
     }
 
